@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/config"
+	"backoffice/handlers"
+	"backoffice/sandbox"
+	"backoffice/static"
+	"backoffice/store"
+)
+
+// shutdownGrace is how long in-flight requests (an upstream write among
+// them) get to finish after SIGTERM.
+const shutdownGrace = 25 * time.Second
+
+func serve(ctx context.Context, env Env, args []string) error {
+	cfg, rest, err := config.Load("backoffice serve", args, env.Getenv, env.Stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usageError{"unexpected arguments: " + strings.Join(rest, " ")}
+	}
+	log := newLogger(env.Stderr, cfg.LogLevel, cfg.LogFormat)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	st, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	port := ln.Addr().(*net.TCPAddr).Port
+	public := cfg.BaseURL
+	if public == "" {
+		public = fmt.Sprintf("http://%s:%d", displayHost(cfg.Addr), port)
+	}
+
+	var sb *sandbox.Sandbox
+	apiURL, apiUser, apiPass := cfg.APIURL, cfg.APIUsername, cfg.APIPassword
+	if cfg.SandboxMode() {
+		var fresh bool
+		apiUser, apiPass, fresh, err = sandboxCredentials(cfg)
+		if err != nil {
+			return err
+		}
+		sb, err = newSandbox(cfg, apiUser, apiPass, public+"/sandbox/api", log)
+		if err != nil {
+			return err
+		}
+		// The panel reaches its sandbox over loopback like any other API, so
+		// it exercises the same client, pool and timeouts as in production.
+		apiURL = fmt.Sprintf("http://127.0.0.1:%d/sandbox/api", port)
+		if fresh {
+			fmt.Fprintf(env.Stdout, "Sandbox API credentials (shown once, kept in %s): user %s, password %s\n",
+				filepath.Join(cfg.DataDir, sandboxCredsFile), apiUser, apiPass)
+		}
+	}
+	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log))
+	if err != nil {
+		return fmt.Errorf("API client: %w", err)
+	}
+
+	keys, err := sessionKeys(cfg)
+	if err != nil {
+		return err
+	}
+	sessions, err := auth.NewSessions(st, auth.SessionOptions{
+		Keys: keys, Secure: strings.HasPrefix(cfg.BaseURL, "https://"),
+		Idle: cfg.SessionIdle, Max: cfg.SessionMax, ShiftIdle: cfg.SessionIdle, ShiftMax: cfg.ShiftSessionMax,
+	})
+	if err != nil {
+		return err
+	}
+	assets, err := static.New("/static/")
+	if err != nil {
+		return err
+	}
+	setup := handlers.NewSetupToken(st)
+	deps := handlers.Deps{Config: cfg, Store: st, API: api, Assets: assets, Sessions: sessions,
+		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup}
+	if sb != nil {
+		deps.Sandbox = sb
+	}
+	srv, err := handlers.New(deps)
+	if err != nil {
+		return err
+	}
+
+	mode := "talking to " + cfg.APIURL
+	if cfg.SandboxMode() {
+		mode = "sandbox mode: the offline Admin API is at " + public + "/sandbox/api/"
+	}
+	fmt.Fprintf(env.Stdout, "Backoffice listening on %s (%s)\n", public, mode)
+	n, err := st.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		tok, err := setup.Issue(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "Setup: %s/setup?token=%s\n", public, tok)
+	} else {
+		fmt.Fprintf(env.Stdout, "Sign in at %s/login\n", public)
+	}
+	if env.Ready != nil {
+		env.Ready(public)
+	}
+	return run(ctx, ln, srv.Handler, log)
+}
+
+// run serves until ctx ends, then shuts down gracefully.
+func run(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      90 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down; letting requests in flight finish")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
+	st, err := store.Open(ctx, store.Config{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate store: %w", err)
+	}
+	return st, nil
+}
+
+// displayHost is the host to print for a listen address: "localhost" for
+// the wildcard addresses.
+func displayHost(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		return "localhost"
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+func newSandbox(cfg *config.Config, user, pass, publicURL string, log *slog.Logger) (*sandbox.Sandbox, error) {
+	faults, err := sandbox.ParseFaults(cfg.SandboxLatency, cfg.SandboxFailRate, cfg.SandboxForceError)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox faults: %w", err)
+	}
+	sb, err := sandbox.New(sandbox.Config{Username: user, Password: pass, StatePath: filepath.Join(cfg.DataDir, "sandbox.json"),
+		PublicURL: publicURL, LargeCatalog: cfg.SandboxLarge, Faults: faults, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	return sb, nil
+}

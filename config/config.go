@@ -1,0 +1,269 @@
+// Package config reads Backoffice's configuration from flags and environment
+// variables. Every setting has both forms; a flag wins over its variable, and
+// the variable wins over the built-in default, so `go run .` works with none.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// TwoFactorPolicy says who must enrol a second factor before using the panel.
+type TwoFactorPolicy string
+
+// The second-factor policies of BACKOFFICE_REQUIRE_2FA.
+const (
+	TwoFactorAdmins TwoFactorPolicy = "admins"
+	TwoFactorAll    TwoFactorPolicy = "all"
+	TwoFactorNone   TwoFactorPolicy = "none"
+)
+
+// Config is the whole configuration of one Backoffice process.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	BaseURL     string
+	SessionKeys string
+	Require2FA  TwoFactorPolicy
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	// ShiftSessionMax is the absolute session lifetime for the fulfilment
+	// role, long enough for a warehouse shift; it never shortens SessionMax.
+	ShiftSessionMax time.Duration
+
+	APIURL      string
+	APIUsername string
+	APIPassword string
+
+	// TrustedProxies lists CIDR ranges whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// MetricsToken, when set, is required as a bearer token on /metrics.
+	MetricsToken string
+	LogLevel     string
+	LogFormat    string
+
+	// Sandbox fault knobs and size, used only when APIURL is empty or by
+	// `backoffice sandbox`.
+	SandboxLatency    string
+	SandboxFailRate   string
+	SandboxForceError string
+	SandboxLarge      int
+}
+
+// SandboxMode reports whether the panel talks to its own offline sandbox.
+func (c *Config) SandboxMode() bool { return c.APIURL == "" }
+
+// setting describes one configuration value: its flag, its variable, its
+// default and a help line. The table below is also the README's table.
+type setting struct {
+	flag, env, def, help string
+	secret               bool
+	set                  func(c *Config, v string) error
+}
+
+func str(dst func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error { *dst(c) = v; return nil }
+}
+
+func dur(dst func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("want a positive duration such as 30m or 12h, got %q", v)
+		}
+		*dst(c) = d
+		return nil
+	}
+}
+
+var settings = []setting{
+	{flag: "addr", env: "BACKOFFICE_ADDR", def: ":8080", help: "listen address",
+		set: str(func(c *Config) *string { return &c.Addr })},
+	{flag: "data-dir", env: "BACKOFFICE_DATA_DIR", def: "./data", help: "directory for the SQLite file, generated keys and the sandbox state",
+		set: str(func(c *Config) *string { return &c.DataDir })},
+	{flag: "database-url", env: "BACKOFFICE_DATABASE_URL", help: "postgres://... to share state among several instances (empty: SQLite in the data directory)", secret: true,
+		set: str(func(c *Config) *string { return &c.DatabaseURL })},
+	{flag: "base-url", env: "BACKOFFICE_BASE_URL", help: "public URL of the panel, for secure cookies and origin checks (empty: derived from each request)",
+		set: str(func(c *Config) *string { return &c.BaseURL })},
+	{flag: "session-keys", env: "BACKOFFICE_SESSION_KEYS", help: "comma-separated cookie keys, newest first (empty: generated once into the data directory)", secret: true,
+		set: str(func(c *Config) *string { return &c.SessionKeys })},
+	{flag: "require-2fa", env: "BACKOFFICE_REQUIRE_2FA", def: "admins", help: "who must use a second factor: admins, all or none",
+		set: func(c *Config, v string) error {
+			switch p := TwoFactorPolicy(strings.ToLower(v)); p {
+			case TwoFactorAdmins, TwoFactorAll, TwoFactorNone:
+				c.Require2FA = p
+				return nil
+			}
+			return fmt.Errorf("want admins, all or none, got %q", v)
+		}},
+	{flag: "session-idle", env: "BACKOFFICE_SESSION_IDLE", def: "30m", help: "idle session lifetime",
+		set: dur(func(c *Config) *time.Duration { return &c.SessionIdle })},
+	{flag: "session-max", env: "BACKOFFICE_SESSION_MAX", def: "12h", help: "absolute session lifetime",
+		set: dur(func(c *Config) *time.Duration { return &c.SessionMax })},
+	{flag: "shift-session-max", env: "BACKOFFICE_SHIFT_SESSION_MAX", def: "12h", help: "absolute session lifetime for the fulfilment role (a warehouse shift)",
+		set: dur(func(c *Config) *time.Duration { return &c.ShiftSessionMax })},
+	{flag: "api-url", env: "TCO_API_URL", help: "Admin API base, e.g. https://www.2checkout.com/api (empty: the offline sandbox)",
+		set: str(func(c *Config) *string { return &c.APIURL })},
+	{flag: "api-username", env: "TCO_API_USERNAME", help: "API username; in sandbox mode, the username the sandbox accepts (empty: generated)",
+		set: str(func(c *Config) *string { return &c.APIUsername })},
+	{flag: "api-password", env: "TCO_API_PASSWORD", help: "API password; in sandbox mode, the password the sandbox accepts (empty: generated)", secret: true,
+		set: str(func(c *Config) *string { return &c.APIPassword })},
+	{flag: "trusted-proxies", env: "BACKOFFICE_TRUSTED_PROXIES", help: "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is trusted (empty: none)",
+		set: func(c *Config, v string) error {
+			c.TrustedProxies = splitList(v)
+			return nil
+		}},
+	{flag: "metrics-token", env: "BACKOFFICE_METRICS_TOKEN", help: "bearer token required on /metrics (empty: /metrics is open)", secret: true,
+		set: str(func(c *Config) *string { return &c.MetricsToken })},
+	{flag: "log-level", env: "BACKOFFICE_LOG_LEVEL", def: "info", help: "debug, info, warn or error",
+		set: func(c *Config, v string) error {
+			switch strings.ToLower(v) {
+			case "debug", "info", "warn", "error":
+				c.LogLevel = strings.ToLower(v)
+				return nil
+			}
+			return fmt.Errorf("want debug, info, warn or error, got %q", v)
+		}},
+	{flag: "log-format", env: "BACKOFFICE_LOG_FORMAT", def: "text", help: "text or json",
+		set: func(c *Config, v string) error {
+			switch strings.ToLower(v) {
+			case "text", "json":
+				c.LogFormat = strings.ToLower(v)
+				return nil
+			}
+			return fmt.Errorf("want text or json, got %q", v)
+		}},
+	{flag: "sandbox-latency", env: "BACKOFFICE_SANDBOX_LATENCY", help: "sandbox: delay added to every API call, e.g. 300ms",
+		set: str(func(c *Config) *string { return &c.SandboxLatency })},
+	{flag: "sandbox-fail-rate", env: "BACKOFFICE_SANDBOX_FAIL_RATE", help: "sandbox: share of API calls that fail with a 500, 0 to 1",
+		set: str(func(c *Config) *string { return &c.SandboxFailRate })},
+	{flag: "sandbox-force-error", env: "BACKOFFICE_SANDBOX_FORCE_ERROR", help: "sandbox: method=CODE pairs, e.g. mark_shipped=INTERNAL_ERROR",
+		set: str(func(c *Config) *string { return &c.SandboxForceError })},
+	{flag: "sandbox-large", env: "BACKOFFICE_SANDBOX_LARGE", help: "sandbox: number of extra generated products, for load tests",
+		set: func(c *Config, v string) error {
+			var n int
+			if _, err := fmt.Sscanf(v, "%d", &n); err != nil || n < 0 || n > 1_000_000 {
+				return fmt.Errorf("want a whole number from 0 to 1000000, got %q", v)
+			}
+			c.SandboxLarge = n
+			return nil
+		}},
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Load builds the configuration from defaults, then the environment (read
+// through getenv), then flags in args. It returns the arguments left after
+// the flags. Usage goes to out. extra, when not nil, adds a subcommand's own
+// flags to the same set.
+func Load(name string, args []string, getenv func(string) string, out io.Writer, extra func(*flag.FlagSet)) (*Config, []string, error) {
+	c := &Config{}
+	for _, s := range settings {
+		if s.def == "" {
+			continue
+		}
+		if err := s.set(c, s.def); err != nil {
+			return nil, nil, fmt.Errorf("default of %s: %w", s.env, err)
+		}
+	}
+	for _, s := range settings {
+		if v, ok := lookup(getenv, s.env); ok {
+			if err := s.set(c, v); err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", s.env, err)
+			}
+		}
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range settings {
+		s := s
+		fs.Func(s.flag, s.help+" ($"+s.env+")", func(v string) error { return s.set(c, v) })
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := c.validate(); err != nil {
+		return nil, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := strings.TrimSpace(getenv(key))
+	return v, v != ""
+}
+
+func (c *Config) validate() error {
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return errors.New("TCO_API_URL: want an http(s) URL such as https://www.2checkout.com/api")
+		}
+		if u.User != nil {
+			return errors.New("TCO_API_URL: put the credentials in TCO_API_USERNAME and TCO_API_PASSWORD, not in the URL")
+		}
+		if c.APIUsername == "" || c.APIPassword == "" {
+			return errors.New("TCO_API_URL is set, so TCO_API_USERNAME and TCO_API_PASSWORD are required")
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return errors.New("BACKOFFICE_BASE_URL: want an origin such as https://panel.example.com")
+		}
+		c.BaseURL = u.Scheme + "://" + u.Host
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return errors.New("BACKOFFICE_DATABASE_URL: want a postgres:// URL")
+	}
+	if c.SessionIdle > c.SessionMax {
+		return errors.New("BACKOFFICE_SESSION_IDLE must not be longer than BACKOFFICE_SESSION_MAX")
+	}
+	if c.ShiftSessionMax < c.SessionMax {
+		c.ShiftSessionMax = c.SessionMax
+	}
+	return nil
+}
+
+// Setting is one row of the configuration table, for documentation.
+type Setting struct {
+	Flag, Env, Default, Help string
+}
+
+// Settings lists every setting in the order the README documents them.
+func Settings() []Setting {
+	out := make([]Setting, len(settings))
+	for i, s := range settings {
+		out[i] = Setting{Flag: "--" + s.flag, Env: s.env, Default: s.def, Help: s.help}
+	}
+	return out
+}
+
+// SecretValues returns the configured secret values, so tests and the log
+// scrubber can assert they never leak.
+func (c *Config) SecretValues() []string {
+	var out []string
+	for _, v := range []string{c.APIPassword, c.SessionKeys, c.DatabaseURL, c.MetricsToken} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,142 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/store"
+)
+
+// Audit outcomes.
+const (
+	OutcomeOK      = "ok"
+	OutcomeFailed  = "failed"
+	OutcomeUnknown = "unknown"
+	OutcomeDenied  = "denied"
+)
+
+// AuditEntry is what a handler says about one action; the Auditor adds who,
+// when, from where and the request ID.
+type AuditEntry struct {
+	Action  string
+	Target  string
+	Params  url.Values // scrubbed of secrets before storing
+	Outcome string
+	Detail  string
+	// Actor overrides the signed-in user, e.g. the e-mail typed on a failed
+	// sign-in. UserID is taken from the viewer unless set.
+	Actor  string
+	UserID int64
+}
+
+type auditStore interface {
+	AppendAudit(ctx context.Context, e *store.AuditEntry) error
+}
+
+// Auditor is the one helper every state-changing action calls. Entries are
+// only ever appended; the panel offers no way to change or delete them.
+type Auditor struct {
+	st  auditStore
+	log *slog.Logger
+	now func() time.Time
+}
+
+// NewAuditor builds the auditor.
+func NewAuditor(st auditStore, log *slog.Logger, now func() time.Time) *Auditor {
+	return &Auditor{st: st, log: log, now: now}
+}
+
+// Record appends one entry. A failure to write it is logged loudly but does
+// not undo what already happened upstream: the log line then carries the
+// whole entry so nothing is lost.
+func (a *Auditor) Record(c echo.Context, e AuditEntry) {
+	entry := &store.AuditEntry{
+		At:        a.now().UTC(),
+		IP:        c.RealIP(),
+		Action:    e.Action,
+		Target:    e.Target,
+		Params:    ScrubParams(e.Params),
+		Outcome:   e.Outcome,
+		Detail:    truncate(e.Detail, 1000),
+		RequestID: RequestIDOf(c),
+		Actor:     e.Actor,
+		UserID:    e.UserID,
+	}
+	if v := viewerOf(c); v != nil {
+		if entry.UserID == 0 {
+			entry.UserID = v.User.ID
+		}
+		if entry.Actor == "" {
+			entry.Actor = v.User.Email
+		}
+	}
+	if entry.Actor == "" {
+		entry.Actor = "anonymous"
+	}
+	// The browser may have gone; the record of what happened must not.
+	ctx := context.WithoutCancel(c.Request().Context())
+	if err := a.st.AppendAudit(ctx, entry); err != nil {
+		a.log.Error("audit entry not stored", "request_id", entry.RequestID, "error", err,
+			"action", entry.Action, "target", entry.Target, "actor", entry.Actor, "outcome", entry.Outcome)
+	}
+}
+
+// secretKeys are parameter names whose values never reach the audit log.
+var secretKeys = map[string]bool{
+	"password": true, "new_password": true, "current_password": true, "password_confirm": true,
+	"_csrf": true, "csrf": true, "token": true, "secret": true, "secret_word": true,
+	"code": true, "totp": true, "recovery_code": true, "otp": true, "_idem": true,
+}
+
+// ScrubParams turns form values into the JSON stored in the audit log, with
+// secret values replaced by "[removed]".
+func ScrubParams(v url.Values) string {
+	if len(v) == 0 {
+		return "{}"
+	}
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make(map[string]any, len(v))
+	for _, k := range keys {
+		lk := strings.ToLower(k)
+		if secretKeys[lk] || strings.HasSuffix(lk, "_password") || strings.HasSuffix(lk, "_secret") || strings.HasSuffix(lk, "_token") {
+			out[k] = "[removed]"
+			continue
+		}
+		vals := make([]string, len(v[k]))
+		for i, s := range v[k] {
+			vals[i] = truncate(s, 500)
+		}
+		if len(vals) == 1 {
+			out[k] = vals[0]
+		} else {
+			out[k] = vals
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	// cut on a rune boundary
+	for n > 0 && (s[n]&0xC0) == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

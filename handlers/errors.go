@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/htmx"
+	errpage "backoffice/templates/pages/errors"
+)
+
+// handleError is the one error path: handlers return errors, and this turns
+// each into a page (or, for htmx, a message swapped into the page's message
+// region), logged by status class. Nothing internal reaches the browser: no
+// stack, no upstream body, no SQL.
+func (w *web) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	v := w.describe(err)
+	v.RequestID = RequestIDOf(c)
+	r := c.Request()
+	level := slog.LevelWarn
+	if v.Status >= 500 {
+		level = slog.LevelError
+	}
+	if v.Status == http.StatusNotFound || v.Status == http.StatusMethodNotAllowed {
+		level = slog.LevelInfo
+	}
+	w.log.Log(r.Context(), level, "request failed", "request_id", v.RequestID, "status", v.Status,
+		"path", r.URL.Path, "error", err.Error())
+	if r.Method == http.MethodGet && v.Status >= 500 {
+		v.RetryURL = r.URL.RequestURI()
+	}
+	if htmx.IsRequest(r) {
+		h := c.Response().Header()
+		h.Set(htmx.HeaderRetarget, "#flash")
+		h.Set(htmx.HeaderReswap, "innerHTML")
+		if err := w.renderFragment(c, v.Status, errpage.Fragment(v)); err != nil {
+			w.log.Error("render error fragment", "request_id", v.RequestID, "error", err)
+		}
+		return
+	}
+	if r.Method == http.MethodHead {
+		_ = c.NoContent(v.Status)
+		return
+	}
+	if err := w.renderShell(c, v.Status, w.shell(c, v.Title), errpage.Page(v), nil); err != nil {
+		w.log.Error("render error page", "request_id", v.RequestID, "error", err)
+		_ = c.String(http.StatusInternalServerError, "Something went wrong.")
+	}
+}
+
+// describe puts an error into plain words with the status to send.
+func (w *web) describe(err error) errpage.View {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		v := errpage.View{Status: he.Code}
+		switch he.Code {
+		case http.StatusNotFound:
+			v.Title, v.Message = "Page not found", "There is nothing at this address. Check the link, or start again from the home page."
+		case http.StatusForbidden:
+			v.Title, v.Message = "Not allowed", "Your role does not include this. If you need it for your work, ask an admin to change your role."
+			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(http.StatusForbidden) {
+				v.Message = msg
+			}
+		case http.StatusMethodNotAllowed:
+			v.Title, v.Message = "Not allowed", "This address does not accept that kind of request."
+		case http.StatusRequestEntityTooLarge:
+			v.Title, v.Message = "Too much data", "What you sent is larger than the panel accepts. Shorten the text and try again."
+		case http.StatusBadRequest:
+			v.Title, v.Message = "Bad request", "The request could not be understood."
+			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(http.StatusBadRequest) {
+				v.Message = msg
+			}
+		case http.StatusUnauthorized:
+			v.Title, v.Message, v.SignIn = "Please sign in", "Your session has ended. Sign in again to carry on.", true
+		case http.StatusTooManyRequests:
+			v.Title, v.Message = "Too many requests", "Please wait a moment and try again."
+		case http.StatusServiceUnavailable:
+			v.Title, v.Message = "Unavailable", "The panel is shutting down or busy. Try again in a moment."
+		default:
+			if he.Code >= 500 {
+				v.Title, v.Message = "Something went wrong", "The panel hit an unexpected problem. It has been logged; try again."
+			} else {
+				v.Title, v.Message = http.StatusText(he.Code), "The request could not be completed."
+			}
+		}
+		return v
+	}
+	if isUpstream(err) {
+		return upstreamView(err)
+	}
+	if errors.Is(err, context.Canceled) {
+		return errpage.View{Status: 499, Title: "Cancelled", Message: "The request was cancelled."}
+	}
+	return errpage.View{Status: http.StatusInternalServerError, Title: "Something went wrong",
+		Message: "The panel hit an unexpected problem. It has been logged; try again."}
+}
+
+func isUpstream(err error) bool {
+	var ae *apiclient.Error
+	return errors.As(err, &ae) || errors.Is(err, apiclient.ErrUnexpectedResponse) ||
+		apiclient.IsOutcomeUnknown(err) || errors.Is(err, context.DeadlineExceeded) || apiclient.IsNotSent(err)
+}
+
+// upstreamView explains a failed call to 2Checkout. Reads may simply be tried
+// again; the message never carries the upstream body or credentials.
+func upstreamView(err error) errpage.View {
+	v := errpage.View{Status: http.StatusBadGateway, Title: "2Checkout did not answer properly"}
+	switch {
+	case apiclient.IsUnauthorized(err):
+		v.Title = "Integration credentials rejected"
+		v.Message = "2Checkout refused the panel's API credentials. An admin must check the API username and password."
+	case apiclient.IsNotFound(err):
+		v.Status, v.Title, v.Message = http.StatusNotFound, "Not found", "2Checkout has no record with this number. Check it and try again."
+	case apiclient.IsForbidden(err):
+		v.Status, v.Title, v.Message = http.StatusForbidden, "Access denied by 2Checkout", "The API user is not allowed to see or change this record."
+	case apiclient.IsOutcomeUnknown(err):
+		v.Status, v.Title = http.StatusGatewayTimeout, "Outcome unknown"
+		v.Message = "2Checkout did not answer in time, so it is not known whether the change was made. Check the record before trying again."
+	case errors.Is(err, context.DeadlineExceeded):
+		v.Status, v.Title = http.StatusGatewayTimeout, "2Checkout is not responding"
+		v.Message = "2Checkout did not answer in time. Nothing was changed; try again in a moment."
+	case errors.Is(err, apiclient.ErrUnexpectedResponse):
+		v.Message = "2Checkout sent an answer the panel could not read. Nothing was changed; try again in a moment."
+	case apiclient.IsNotSent(err):
+		v.Title = "2Checkout is unreachable"
+		v.Message = "The panel could not reach 2Checkout. Nothing was sent; try again in a moment."
+	default:
+		v.Message = "2Checkout reported a problem: " + apiMessage(err)
+	}
+	return v
+}
+
+// apiMessage is the API's own message for an error it reported, or a
+// generic sentence when there is none. It is upstream text: templates escape
+// it like any other.
+func apiMessage(err error) string {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) && ae.Message != "" {
+		return ae.Message
+	}
+	return "the request could not be completed."
+}

@@ -1,0 +1,208 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"log/slog"
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/auth"
+	"backoffice/config"
+	"backoffice/htmx"
+	"backoffice/store"
+)
+
+// Route-only permissions that are not part of any role: they describe where
+// a visitor is in the sign-in flow rather than what their job allows.
+const (
+	// permPasswordChecked: the password step passed; the second factor is due.
+	permPasswordChecked auth.Permission = "password-checked"
+	// permEnrolling: signed in, possibly still owing the second-factor
+	// enrolment the policy requires (the enrolment pages themselves).
+	permEnrolling auth.Permission = "signed-in-enrolling"
+)
+
+// viewer is the signed-in person of this request.
+type viewer struct {
+	User    *store.User
+	Session *store.Session
+	Role    auth.Role
+	// Full is false while the second factor is still due (given or enrolled).
+	Full bool
+}
+
+func viewerOf(c echo.Context) *viewer {
+	v, _ := c.Get(keyViewer.String()).(*viewer)
+	return v
+}
+
+func visitOf(c echo.Context) *auth.Visit {
+	v, _ := c.Get("bo.visit").(*auth.Visit)
+	return v
+}
+
+// guard holds what the request-level checks need.
+type guard struct {
+	sessions *auth.Sessions
+	policy   config.TwoFactorPolicy
+	baseURL  string
+	log      *slog.Logger
+	audit    *Auditor
+}
+
+// loadVisit reads the visitor's cookie and session before any handler runs,
+// and writes the cookie back just before the response headers go out.
+func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		vis, err := g.sessions.Load(c.Request())
+		if err != nil {
+			return err
+		}
+		c.Set("bo.visit", vis)
+		c.Response().Before(func() {
+			if err := g.sessions.Save(c.Response().Writer, c.Request(), vis); err != nil {
+				g.log.Error("save session cookie", "request_id", RequestIDOf(c), "error", err)
+			}
+		})
+		if vis.SignedIn() {
+			v := &viewer{User: vis.User, Session: vis.Session, Role: auth.Role(vis.User.Role)}
+			v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(vis.User) && !vis.User.MustChangePassword
+			c.Set(keyViewer.String(), v)
+		}
+		return next(c)
+	}
+}
+
+func (g *guard) secondFactorDue(vis *auth.Visit) bool {
+	return vis.User.TOTPEnabled && !vis.Session.SecondFactorDone
+}
+
+// enrolmentDue reports whether policy requires a second factor this user has
+// not set up yet.
+func (g *guard) enrolmentDue(u *store.User) bool {
+	if u.TOTPEnabled {
+		return false
+	}
+	switch g.policy {
+	case config.TwoFactorAll:
+		return true
+	case config.TwoFactorAdmins:
+		return auth.Role(u.Role) == auth.RoleAdmin
+	}
+	return false
+}
+
+// csrf refuses state changes that did not come from the panel's own pages:
+// a cross-site Fetch Metadata header, a foreign Origin (including "null"), or
+// a missing or wrong token each get a 403 and a log line. The token is
+// checked even when the browser's headers look fine, because old browsers
+// and proxies may not send them.
+func (g *guard) csrf(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			return next(c)
+		}
+		reason := ""
+		switch r.Header.Get("Sec-Fetch-Site") {
+		case "", "same-origin", "none":
+		default:
+			reason = "cross-site request"
+		}
+		if o := r.Header.Get("Origin"); reason == "" && o != "" && o != g.origin(r) {
+			reason = "foreign origin"
+		}
+		if reason == "" {
+			vis := visitOf(c)
+			tok := r.Header.Get("X-CSRF-Token")
+			if tok == "" {
+				tok = c.FormValue("_csrf")
+			}
+			if vis == nil || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(vis.CSRF)) != 1 {
+				reason = "missing or wrong CSRF token"
+			}
+		}
+		if reason != "" {
+			g.log.Warn("refused state change", "request_id", RequestIDOf(c), "reason", reason,
+				"path", r.URL.Path, "ip", c.RealIP())
+			return echo.NewHTTPError(http.StatusForbidden,
+				"This form has expired or was sent from another site. Reload the page and try again.")
+		}
+		return next(c)
+	}
+}
+
+// origin is the origin state changes must come from: the configured base URL,
+// or the scheme and host of the request itself.
+func (g *guard) origin(r *http.Request) string {
+	if g.baseURL != "" {
+		return g.baseURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// require is the per-route permission check. Deny by default: anything that
+// is not explicitly allowed is refused.
+func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if p == auth.Public {
+				return next(c)
+			}
+			vis := visitOf(c)
+			v := viewerOf(c)
+			if p == permPasswordChecked {
+				if v == nil || !g.secondFactorDue(vis) {
+					return redirect(c, "/login")
+				}
+				return next(c)
+			}
+			if v == nil {
+				return g.toLogin(c)
+			}
+			if g.secondFactorDue(vis) {
+				return redirect(c, "/login/2fa")
+			}
+			if p == permEnrolling {
+				return next(c)
+			}
+			if v.User.MustChangePassword {
+				return redirect(c, "/me/password")
+			}
+			if g.enrolmentDue(v.User) {
+				return redirect(c, "/me/2fa")
+			}
+			if p == auth.SignedIn || v.Role.Can(p) {
+				return next(c)
+			}
+			g.audit.Record(c, AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
+				Outcome: OutcomeDenied, Detail: "missing permission " + string(p)})
+			return echo.NewHTTPError(http.StatusForbidden)
+		}
+	}
+}
+
+// toLogin sends an anonymous visitor to the sign-in page, remembering where
+// they were going when that was a page they could read (GET).
+func (g *guard) toLogin(c echo.Context) error {
+	r := c.Request()
+	target := "/login"
+	if r.Method == http.MethodGet && !htmx.IsRequest(r) {
+		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	} else if htmx.IsRequest(r) {
+		if cur, err := url.Parse(r.Header.Get(htmx.HeaderCurrentURL)); err == nil && cur.Path != "" {
+			target += "?next=" + url.QueryEscape(SafeNext(cur.RequestURI()))
+		}
+	}
+	if vis := visitOf(c); vis != nil && vis.Ended == "expired" {
+		vis.AddFlash("warn", "Your session has expired. Please sign in again.")
+	}
+	return redirect(c, target)
+}

@@ -1,0 +1,130 @@
+package handlers
+
+import (
+	"context"
+	"crypto/subtle"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"backoffice/apiclient"
+)
+
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// healthHandler answers liveness, readiness and metrics probes. Readiness
+// depends only on what the panel owns (the store): an outage at 2Checkout
+// must not take the panel and its audit log away, so the upstream's state is
+// reported but never makes the panel unready. Bodies carry no internals.
+type healthHandler struct {
+	st           pinger
+	api          companyAPI
+	metricsToken string
+	metrics      *metrics
+
+	mu         sync.Mutex
+	upstream   string
+	upstreamAt time.Time
+}
+
+func (h *healthHandler) live(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *healthHandler) ready(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	body := map[string]string{"status": "ready", "store": "ok", "upstream": h.upstreamState(ctx)}
+	if err := h.st.Ping(ctx); err != nil {
+		body["status"], body["store"] = "unready", "unavailable"
+		return c.JSON(http.StatusServiceUnavailable, body)
+	}
+	return c.JSON(http.StatusOK, body)
+}
+
+// upstreamState checks 2Checkout at most every 30 seconds, so probes do not
+// spend the account's API quota.
+func (h *healthHandler) upstreamState(ctx context.Context) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.upstream != "" && time.Since(h.upstreamAt) < 30*time.Second {
+		return h.upstream
+	}
+	_, err := h.api.CompanyInfo(ctx)
+	switch {
+	case err == nil:
+		h.upstream = "ok"
+	case apiclient.IsUnauthorized(err):
+		h.upstream = "credentials rejected"
+	default:
+		h.upstream = "unavailable"
+	}
+	h.upstreamAt = time.Now()
+	return h.upstream
+}
+
+func (h *healthHandler) metricsHandler(c echo.Context) error {
+	if h.metricsToken != "" {
+		want := "Bearer " + h.metricsToken
+		if subtle.ConstantTimeCompare([]byte(c.Request().Header.Get("Authorization")), []byte(want)) != 1 {
+			return echo.NewHTTPError(http.StatusUnauthorized)
+		}
+	}
+	h.metrics.handler.ServeHTTP(c.Response(), c.Request())
+	return nil
+}
+
+// metrics holds the panel's Prometheus collectors in a registry of its own.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	handler  http.Handler
+}
+
+func newMetrics() *metrics {
+	reg := prometheus.NewRegistry()
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backoffice_http_requests_total", Help: "HTTP requests by route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "backoffice_http_request_duration_seconds", Help: "Time to answer HTTP requests.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	return m
+}
+
+// observe records each request under its route pattern, never its raw path,
+// so ids in URLs cannot blow up the number of series.
+func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		if err != nil {
+			if he, ok := err.(*echo.HTTPError); ok {
+				status = he.Code
+			} else {
+				status = http.StatusInternalServerError
+			}
+		}
+		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
+		return err
+	}
+}

@@ -1,0 +1,110 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/store"
+	homepage "backoffice/templates/pages/home"
+)
+
+type companyAPI interface {
+	CompanyInfo(ctx context.Context) (*apiclient.CompanyInfo, error)
+}
+
+type recentAudit interface {
+	ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
+}
+
+// homeHandler serves the home page: the tasks this person's role allows as
+// large links, the company the panel works on, and their recent actions.
+type homeHandler struct {
+	*web
+	api   companyAPI
+	audit recentAudit
+
+	mu        sync.Mutex
+	company   string
+	companyAt time.Time
+}
+
+var homeTiles = []struct {
+	label, href, hint string
+	perm              auth.Permission
+}{
+	{"Scan to ship", "/ship", "Scan a sale, scan the tracking number, next parcel.", auth.SalesShip},
+	{"Find a sale", "/sales", "By number, customer, e-mail, phone or date.", auth.SalesView},
+	{"Products", "/products", "Look up, create and edit products.", auth.ProductsView},
+	{"Options", "/options", "Product options and their values.", auth.OptionsView},
+	{"Coupons", "/coupons", "Discount codes and what they apply to.", auth.CouponsView},
+	{"Account", "/account", "Contact and company details.", auth.AccountView},
+	{"Team", "/users", "Add people, set roles, reset access.", auth.UsersManage},
+	{"Audit log", "/audit", "Who did what, when.", auth.AuditView},
+}
+
+// companyName reads the company name from the API, kept for five minutes so
+// the home page does not cost an upstream call every time.
+func (h *homeHandler) companyName(ctx context.Context) (string, error) {
+	h.mu.Lock()
+	if h.company != "" && h.now().Sub(h.companyAt) < 5*time.Minute {
+		defer h.mu.Unlock()
+		return h.company, nil
+	}
+	h.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	co, err := h.api.CompanyInfo(ctx)
+	if err != nil {
+		return "", err
+	}
+	name := text(co.VendorName)
+	h.mu.Lock()
+	h.company, h.companyAt = name, h.now()
+	h.mu.Unlock()
+	return name, nil
+}
+
+func (h *homeHandler) show(c echo.Context) error {
+	ctx := c.Request().Context()
+	v := viewerOf(c)
+	view := homepage.View{Name: v.User.Name}
+	name, err := h.companyName(ctx)
+	if err != nil {
+		h.log.Warn("company info for home page", "request_id", RequestIDOf(c), "error", err)
+		view.UpstreamError = upstreamView(err).Message
+	}
+	view.Company = name
+	for _, t := range homeTiles {
+		if v.Role.Can(t.perm) {
+			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: t.href, Hint: t.hint})
+		}
+	}
+	recent, err := h.audit.ListAudit(ctx, store.AuditFilter{UserID: v.User.ID, Limit: 8})
+	if err != nil {
+		return err
+	}
+	for _, e := range recent {
+		view.Recent = append(view.Recent, homepage.Action{At: e.At.UTC().Format("2006-01-02 15:04"), Action: e.Action,
+			Target: e.Target, Outcome: e.Outcome})
+	}
+	return h.render(c, http.StatusOK, "Home", homepage.Page(view), nil)
+}
+
+// manifest serves the web app manifest with the icons' hashed URLs, so the
+// panel can be added to a phone's home screen and opens on scan-to-ship.
+func (h *homeHandler) manifest(c echo.Context) error {
+	body := strings.NewReplacer(
+		"/static/icons/icon.svg", h.assets.Path("icons/icon.svg"),
+		"/static/icons/icon-192.png", h.assets.Path("icons/icon-192.png"),
+		"/static/icons/icon-512.png", h.assets.Path("icons/icon-512.png"),
+	).Replace(h.assets.Text("manifest.webmanifest"))
+	c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+	return c.Blob(http.StatusOK, "application/manifest+json", []byte(body))
+}

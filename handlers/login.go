@@ -1,0 +1,269 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/auth"
+	"backoffice/form"
+	"backoffice/store"
+	"backoffice/templates/pages/signin"
+)
+
+// userStore is what the sign-in, setup, profile and team pages need of the
+// store.
+type userStore interface {
+	UserByEmail(ctx context.Context, email string) (*store.User, error)
+	UserByID(ctx context.Context, id int64) (*store.User, error)
+	CreateUser(ctx context.Context, u *store.User) error
+	UpdateUser(ctx context.Context, u *store.User) error
+	ListUsers(ctx context.Context) ([]store.User, error)
+	CountUsers(ctx context.Context) (int, error)
+	SetLastLogin(ctx context.Context, id int64, at time.Time) error
+	UseTOTPStep(ctx context.Context, userID, step int64) (bool, error)
+	UseRecoveryCode(ctx context.Context, userID int64, hash string, at time.Time) (bool, error)
+	ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes []string, at time.Time) error
+	CountRecoveryCodes(ctx context.Context, userID int64) (int, error)
+	ListUserSessions(ctx context.Context, userID int64) ([]store.Session, error)
+	RevokeSession(ctx context.Context, id string, at time.Time) error
+	RevokeUserSessions(ctx context.Context, userID int64, exceptID string, at time.Time) (int, error)
+}
+
+type loginHandler struct {
+	*web
+	users    userStore
+	hasher   *auth.Hasher
+	sessions *auth.Sessions
+	throttle *auth.Throttle
+	audit    *Auditor
+	now      func() time.Time
+}
+
+// loginFailed is the one message for every failed sign-in: an unknown
+// account, a wrong password, a disabled account and a throttled attempt all
+// read the same, so the page cannot be used to find out who has an account.
+const loginFailed = "That e-mail and password do not match an active account, or there were too many attempts. Check them and try again in a few minutes."
+
+func (h *loginHandler) form(c echo.Context) error {
+	if v := viewerOf(c); v != nil && v.Full {
+		return redirect(c, SafeNext(c.QueryParam("next")))
+	}
+	vis := visitOf(c)
+	view := signin.Login{CSRF: vis.CSRF, Next: SafeNext(c.QueryParam("next"))}
+	if vis.Ended == "expired" {
+		view.Notice = "Your session has expired. Please sign in again."
+	}
+	s := h.shell(c, "Sign in")
+	s.Narrow = true
+	return h.renderShell(c, http.StatusOK, s, signin.LoginPage(view), nil)
+}
+
+func (h *loginHandler) submit(c echo.Context) error {
+	ctx := c.Request().Context()
+	vis := visitOf(c)
+	f, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	in := form.NewReader(f)
+	email := strings.ToLower(in.Text("email", form.Text{Label: "E-mail", Max: 254}))
+	password := in.Password("password", "Password", false)
+	next := SafeNext(in.Raw("next"))
+	ip := c.RealIP()
+
+	u, ok, err := h.check(ctx, email, password, ip)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		h.audit.Record(c, AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
+			Params: url.Values{"email": {email}}})
+		view := signin.Login{CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
+		s := h.shell(c, "Sign in")
+		s.Narrow = true
+		return h.renderShell(c, http.StatusUnauthorized, s, signin.LoginPage(view), nil)
+	}
+	secondDone := !u.TOTPEnabled
+	if err := h.sessions.Begin(ctx, vis, u, secondDone, ip, c.Request().UserAgent()); err != nil {
+		return err
+	}
+	if !secondDone {
+		h.audit.Record(c, AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
+			Detail: "password accepted; second factor due"})
+		return redirect(c, "/login/2fa?next="+url.QueryEscape(next))
+	}
+	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
+		return err
+	}
+	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
+	return redirect(c, next)
+}
+
+// check verifies the password with the same work and the same answer whether
+// or not the account exists, is disabled or is throttled.
+func (h *loginHandler) check(ctx context.Context, email, password, ip string) (*store.User, bool, error) {
+	blocked, err := h.throttle.Blocked(ctx, email, ip)
+	if err != nil {
+		return nil, false, err
+	}
+	if blocked || email == "" || password == "" {
+		h.hasher.DummyVerify(ctx, password)
+		return nil, false, nil
+	}
+	u, err := h.users.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, false, err
+	}
+	if u == nil {
+		h.hasher.DummyVerify(ctx, password)
+		return nil, false, h.throttle.Fail(ctx, email, ip)
+	}
+	ok, rehash, err := h.hasher.Verify(ctx, password, u.PasswordHash)
+	if err != nil {
+		return nil, false, err
+	}
+	if !ok || u.Status != "active" {
+		return nil, false, h.throttle.Fail(ctx, email, ip)
+	}
+	if err := h.throttle.Succeed(ctx, email); err != nil {
+		return nil, false, err
+	}
+	if rehash {
+		if hash, err := h.hasher.Hash(ctx, password); err == nil {
+			u.PasswordHash = hash
+			u.UpdatedAt = h.now()
+			_ = h.users.UpdateUser(ctx, u)
+		}
+	}
+	return u, true, nil
+}
+
+func (h *loginHandler) secondFactorForm(c echo.Context) error {
+	s := h.shell(c, "Second step")
+	s.Narrow = true
+	view := signin.SecondFactor{CSRF: visitOf(c).CSRF, Next: SafeNext(c.QueryParam("next"))}
+	return h.renderShell(c, http.StatusOK, s, signin.SecondFactorPage(view), nil)
+}
+
+func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
+	ctx := c.Request().Context()
+	vis := visitOf(c)
+	u := vis.User
+	code := strings.TrimSpace(c.FormValue("code"))
+	ip := c.RealIP()
+	blocked, err := h.throttle.Blocked(ctx, u.Email, ip)
+	if err != nil {
+		return err
+	}
+	ok := false
+	how := ""
+	if !blocked && code != "" {
+		ok, how, err = verifySecondFactor(ctx, h.users, u, code, h.now())
+		if err != nil {
+			return err
+		}
+	}
+	if !ok {
+		if !blocked {
+			if err := h.throttle.Fail(ctx, u.Email, ip); err != nil {
+				return err
+			}
+		}
+		h.audit.Record(c, AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
+		s := h.shell(c, "Second step")
+		s.Narrow = true
+		view := signin.SecondFactor{CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: "That code is not valid, or was already used. Try the newest code from your app."}
+		if blocked {
+			view.Error = "Too many wrong codes. Wait a few minutes and try again."
+		}
+		return h.renderShell(c, http.StatusUnauthorized, s, signin.SecondFactorPage(view), nil)
+	}
+	next := SafeNext(c.FormValue("next"))
+	if err := h.sessions.CompleteSecondFactor(ctx, vis, ip, c.Request().UserAgent()); err != nil {
+		return err
+	}
+	if err := h.throttle.Succeed(ctx, u.Email); err != nil {
+		return err
+	}
+	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
+		return err
+	}
+	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
+	if how == "recovery code" {
+		n, _ := h.users.CountRecoveryCodes(ctx, u.ID)
+		vis.AddFlash("warn", "You signed in with a recovery code. "+plural(n, "recovery code")+" left; make new ones on your profile if you are running low.")
+	}
+	return redirect(c, next)
+}
+
+// verifySecondFactor accepts a current TOTP code whose time step was not used
+// before, or an unused recovery code. Each code works once.
+func verifySecondFactor(ctx context.Context, users userStore, u *store.User, code string, now time.Time) (bool, string, error) {
+	if u.TOTPSecret != "" {
+		if step, ok := auth.VerifyTOTP(u.TOTPSecret, code, now); ok {
+			fresh, err := users.UseTOTPStep(ctx, u.ID, step)
+			return fresh, "authenticator app", err
+		}
+	}
+	if len(auth.NormalizeRecoveryCode(code)) == 10 {
+		used, err := users.UseRecoveryCode(ctx, u.ID, auth.HashRecoveryCode(code), now)
+		return used, "recovery code", err
+	}
+	return false, "", nil
+}
+
+func (h *loginHandler) logout(c echo.Context) error {
+	vis := visitOf(c)
+	if v := viewerOf(c); v != nil {
+		h.audit.Record(c, AuditEntry{Action: "logout", Outcome: OutcomeOK})
+	}
+	if err := h.sessions.End(c.Request().Context(), vis); err != nil {
+		return err
+	}
+	// Ask the browser to forget anything it kept of the signed-in pages.
+	c.Response().Header().Set("Clear-Site-Data", `"cache"`)
+	vis.AddFlash("ok", "You are signed out.")
+	return redirect(c, "/login")
+}
+
+// SafeNext returns target when it is a path on this site, and "/" otherwise.
+// It refuses anything a browser could read as another host: scheme-relative
+// "//host", backslashes (which browsers treat as slashes), control
+// characters, encoded slashes at the start, and any scheme.
+func SafeNext(target string) string {
+	if target == "" || len(target) > 2000 || target[0] != '/' {
+		return "/"
+	}
+	for i := 0; i < len(target); i++ {
+		if b := target[i]; b < 0x20 || b == 0x7f || b == '\\' {
+			return "/"
+		}
+	}
+	if strings.HasPrefix(target, "//") {
+		return "/"
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if p, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') {
+		return "/"
+	}
+	if strings.HasPrefix(u.Path, "/login") || strings.HasPrefix(u.Path, "/logout") {
+		return "/"
+	}
+	return target
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return itoa(n) + " " + word + "s"
+}

@@ -1,0 +1,80 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/auth"
+)
+
+// route is one line of the route table: method, path, name, the permission
+// it needs and its handler.
+type route struct {
+	method, path, name string
+	perm               auth.Permission
+	handler            echo.HandlerFunc
+}
+
+// buildRoutes constructs every handler with its dependencies and lists every
+// route the panel serves, with the permission each needs next to it. Nothing
+// registers itself elsewhere.
+func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
+	health := &healthHandler{st: d.Store, api: d.API, metricsToken: d.Config.MetricsToken, metrics: m}
+	home := &homeHandler{web: w, api: d.API, audit: d.Store}
+	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
+		throttle: auth.NewThrottle(d.Store, d.Now), now: d.Now}
+	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
+	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, now: d.Now}
+	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
+	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
+	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, now: d.Now}
+
+	const (
+		get  = http.MethodGet
+		post = http.MethodPost
+	)
+	return []route{
+		{get, "/healthz", "health.live", auth.Public, health.live},
+		{get, "/readyz", "health.ready", auth.Public, health.ready},
+		{get, "/metrics", "health.metrics", auth.Public, health.metricsHandler},
+		{get, "/static/*", "static", auth.Public, echo.WrapHandler(d.Assets)},
+		{get, "/manifest.webmanifest", "manifest", auth.Public, home.manifest},
+
+		{get, "/setup", "setup.form", auth.Public, setup.form},
+		{post, "/setup", "setup.create", auth.Public, setup.create},
+		{get, "/login", "login.form", auth.Public, login.form},
+		{post, "/login", "login.submit", auth.Public, login.submit},
+		{post, "/logout", "logout", auth.Public, login.logout},
+		{get, "/login/2fa", "login.2fa.form", permPasswordChecked, login.secondFactorForm},
+		{post, "/login/2fa", "login.2fa.submit", permPasswordChecked, login.secondFactorSubmit},
+
+		{get, "/", "home", auth.SignedIn, home.show},
+
+		{get, "/me", "me", auth.SignedIn, me.show},
+		{get, "/me/password", "me.password.form", permEnrolling, me.passwordForm},
+		{post, "/me/password", "me.password.change", permEnrolling, me.changePassword},
+		{get, "/me/2fa", "me.2fa.form", permEnrolling, me.secondFactorForm},
+		{post, "/me/2fa", "me.2fa.enrol", permEnrolling, me.enrol},
+		{post, "/me/2fa/recovery", "me.2fa.recovery", auth.SignedIn, me.newRecoveryCodes},
+		{get, "/me/sessions", "me.sessions", auth.SignedIn, me.sessionsList},
+		{post, "/me/sessions/end-others", "me.sessions.end-others", auth.SignedIn, me.endOtherSessions},
+		{post, "/me/sessions/:sid/end", "me.sessions.end", auth.SignedIn, me.endSession},
+
+		{get, "/account", "account", auth.AccountView, account.show},
+		{post, "/account/secret", "account.secret", auth.AccountSecret, account.revealSecret},
+
+		{get, "/users", "users.list", auth.UsersManage, users.list},
+		{get, "/users/new", "users.new", auth.UsersManage, users.newForm},
+		{post, "/users", "users.create", auth.UsersManage, users.create},
+		{get, "/users/:id", "users.show", auth.UsersManage, users.show},
+		{post, "/users/:id", "users.update", auth.UsersManage, users.update},
+		{post, "/users/:id/disable", "users.disable", auth.UsersManage, users.disable},
+		{post, "/users/:id/enable", "users.enable", auth.UsersManage, users.enable},
+		{post, "/users/:id/reset-password", "users.reset-password", auth.UsersManage, users.resetPassword},
+		{post, "/users/:id/reset-2fa", "users.reset-2fa", auth.UsersManage, users.resetSecondFactor},
+		{post, "/users/:id/sessions/end", "users.sessions.end", auth.UsersManage, users.endSessions},
+
+		{get, "/audit", "audit", auth.AuditView, auditLog.list},
+	}
+}

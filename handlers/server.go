@@ -1,0 +1,165 @@
+// Package handlers is the web panel: the one route table, the middleware
+// every request passes, and one file per resource. Handlers read input, call
+// one store or API method, and render; rules live below them.
+package handlers
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/config"
+	"backoffice/static"
+	"backoffice/store"
+)
+
+// Deps is everything the panel is built from. main wires it; tests fill it
+// with an in-memory sandbox and a temporary store.
+type Deps struct {
+	Config   *config.Config
+	Store    *store.Store
+	API      *apiclient.Client
+	Sandbox  http.Handler // mounted at /sandbox/ when the panel runs on the sandbox; nil otherwise
+	Assets   *static.Assets
+	Sessions *auth.Sessions
+	Hasher   *auth.Hasher
+	Logger   *slog.Logger
+	Now      func() time.Time
+	// SetupToken is the one-time token that creates the first admin while no
+	// user exists ("" once there are users).
+	SetupToken *SetupToken
+}
+
+// Server is the built panel.
+type Server struct {
+	Echo   *echo.Echo
+	routes []route
+	// Handler is what the HTTP server serves: the panel, with the sandbox
+	// beside it (outside the panel's middleware: it has its own Basic auth
+	// and must answer exactly like the real API).
+	Handler http.Handler
+}
+
+// New builds the panel. It fails when the route table is inconsistent, e.g. a
+// route without a permission, so such a build never starts.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(discard{})
+	ipx, err := ipExtractor(d.Config.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	e.IPExtractor = ipx
+
+	w := &web{log: d.Logger, assets: d.Assets, sandbox: d.Sandbox != nil, now: d.Now, sessions: d.Sessions}
+	audit := NewAuditor(d.Store, d.Logger, d.Now)
+	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit}
+	e.HTTPErrorHandler = w.handleError
+
+	https := func(r *http.Request) bool {
+		return r.TLS != nil || strings.HasPrefix(d.Config.BaseURL, "https://")
+	}
+	m := newMetrics()
+	e.Use(requestID, accessLog(d.Logger), m.observe, recoverPanics(d.Logger), securityHeaders(https))
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		Level:     5,
+		MinLength: 1024,
+		Skipper: func(c echo.Context) bool {
+			// Static files are served pre-compressed.
+			return strings.HasPrefix(c.Request().URL.Path, "/static/")
+		},
+	}))
+	e.Use(g.loadVisit, g.csrf)
+
+	routes := buildRoutes(d, w, g, audit, m)
+	if err := register(e, g, routes); err != nil {
+		return nil, err
+	}
+	s := &Server{Echo: e, routes: routes, Handler: e}
+	if d.Sandbox != nil {
+		sb := http.StripPrefix("/sandbox", d.Sandbox)
+		s.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/sandbox/") {
+				sb.ServeHTTP(rw, r)
+				return
+			}
+			e.ServeHTTP(rw, r)
+		})
+	}
+	return s, nil
+}
+
+// register adds every route with its permission guard. A route without a
+// permission, or a GET that is marked as changing state, stops the build.
+func register(e *echo.Echo, g *guard, routes []route) error {
+	seen := map[string]bool{}
+	for _, r := range routes {
+		if r.perm == "" {
+			return fmt.Errorf("route %s %s has no permission", r.method, r.path)
+		}
+		key := r.method + " " + r.path
+		if seen[key] {
+			return fmt.Errorf("route %s is registered twice", key)
+		}
+		seen[key] = true
+		e.Add(r.method, r.path, r.handler, g.require(r.perm)).Name = r.name
+	}
+	return nil
+}
+
+// Routes lists the registered routes with their permissions, for the
+// route-table tests and the README.
+func (s *Server) Routes() []RouteInfo {
+	out := make([]RouteInfo, len(s.routes))
+	for i, r := range s.routes {
+		out[i] = RouteInfo{Method: r.method, Path: r.path, Name: r.name, Permission: string(r.perm)}
+	}
+	return out
+}
+
+// RouteInfo describes one route.
+type RouteInfo struct {
+	Method, Path, Name, Permission string
+}
+
+// ipExtractor trusts X-Forwarded-For only from configured proxy ranges, so a
+// client cannot spoof its address for rate limits or the audit log.
+func ipExtractor(trusted []string) (echo.IPExtractor, error) {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect(), nil
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, cidr := range trusted {
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", cidr, err)
+		}
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...), nil
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// errNotSignedIn is returned by handlers that find no viewer where the route
+// guard should have ensured one; it is a programming error.
+var errNotSignedIn = errors.New("handler reached without a signed-in viewer")

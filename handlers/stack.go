@@ -1,0 +1,5 @@
+package handlers
+
+import "runtime/debug"
+
+func stack() string { return string(debug.Stack()) }

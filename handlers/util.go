@@ -1,0 +1,46 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+func itoa(n int) string     { return strconv.Itoa(n) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func userTarget(id int64) string { return "user:" + itoa64(id) }
+
+// formatTime shows a time in UTC, the zone the audit log and the API use.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// shortAgent reduces a User-Agent to the browser and platform a person
+// recognises.
+func shortAgent(ua string) string {
+	browser := "Browser"
+	for _, b := range []string{"Edg/", "Firefox/", "Chrome/", "Safari/", "curl/"} {
+		if strings.Contains(ua, b) {
+			browser = map[string]string{"Edg/": "Edge", "Firefox/": "Firefox", "Chrome/": "Chrome", "Safari/": "Safari", "curl/": "curl"}[b]
+			break
+		}
+	}
+	platform := ""
+	for _, p := range []string{"Android", "iPhone", "iPad", "Windows", "Mac OS X", "Linux"} {
+		if strings.Contains(ua, p) {
+			platform = p
+			break
+		}
+	}
+	if platform == "Mac OS X" {
+		platform = "macOS"
+	}
+	if platform != "" {
+		return browser + " on " + platform
+	}
+	return browser
+}

@@ -1,0 +1,38 @@
+// Backoffice's only script of its own. Everything works without it; it adds
+// small comforts that htmx does not give: plain forms cannot be sent twice by
+// a double click, and htmx requests carry the CSRF token in a header.
+(function () {
+  "use strict";
+
+  // A plain form post disables its submit buttons until the page changes, so
+  // a double click sends one request. The server's idempotency key is the real
+  // guard; this only saves a round trip. Back/forward restores them.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || form.hasAttribute("hx-post") || form.hasAttribute("hx-get")) return;
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit],button:not([type])").forEach(function (b) {
+        b.disabled = true;
+      });
+    }, 0);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("button[disabled][data-reenable]").forEach(function (b) { b.disabled = false; });
+    document.querySelectorAll("form button[disabled]").forEach(function (b) { b.disabled = false; });
+  });
+
+  // htmx sends the token from the page's meta tag as a header; forms also carry
+  // it as a hidden field, so either path satisfies the server.
+  document.addEventListener("htmx:configRequest", function (ev) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) ev.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
+  });
+
+  // Focus the element the server marked, e.g. the first invalid field after a
+  // swapped-in form, so keyboard and scanner users carry on where they are.
+  function autofocus(root) {
+    var el = (root || document).querySelector("[data-focus]");
+    if (el) { el.focus(); if (el.select) el.select(); }
+  }
+  document.addEventListener("htmx:afterSettle", function (ev) { autofocus(ev.detail.elt); });
+})();

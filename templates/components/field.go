@@ -1,0 +1,70 @@
+// Package components holds the small pieces every page is built from: the
+// form field, hidden form tokens, the pager and status badges.
+package components
+
+// Field is one labelled form input with its hint and error. Every input of
+// every form is drawn from it, so labels, errors and ARIA are the same
+// everywhere.
+type Field struct {
+	Name  string
+	Label string
+	// Type is the input type ("text" when empty); "textarea" and "select"
+	// draw those elements instead.
+	Type         string
+	Value        string
+	Hint         string
+	Error        string
+	Required     bool
+	Autocomplete string
+	InputMode    string
+	MaxLength    int
+	Pattern      string
+	Placeholder  string
+	// Focus marks the field to receive focus after the page or fragment loads.
+	Focus   bool
+	Options []Option // for selects
+	// ID overrides the element id (defaults to "f-"+Name).
+	ID string
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func (f Field) id() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return "f-" + f.Name
+}
+
+func (f Field) inputType() string {
+	if f.Type == "" {
+		return "text"
+	}
+	return f.Type
+}
+
+// describedBy links the input to its hint and error for screen readers.
+func (f Field) describedBy() string {
+	s := ""
+	if f.Hint != "" {
+		s = f.id() + "-hint"
+	}
+	if f.Error != "" {
+		if s != "" {
+			s += " "
+		}
+		s += f.id() + "-err"
+	}
+	return s
+}
+
+func (f Field) invalid() string {
+	if f.Error != "" {
+		return "true"
+	}
+	return ""
+}

@@ -1,0 +1,24 @@
+// Package audit draws the audit log page.
+package audit
+
+import "backoffice/templates/components"
+
+// Row is one audit entry.
+type Row struct {
+	At, Actor, IP, Action, Target, Outcome, Params, Detail string
+}
+
+// List is the filtered, paged audit log.
+type List struct {
+	Actor    string
+	Action   string
+	From, To string
+	Actions  []components.Option
+	People   []components.Option
+	Errors   map[string]string
+	Rows     []Row
+	Total    int
+	NextURL  string // older entries
+	FirstURL string // back to the newest
+	CSVURL   string
+}

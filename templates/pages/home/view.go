@@ -1,0 +1,19 @@
+// Package home draws the home page: what this person can do, and what they
+// did recently.
+package home
+
+// Tile is one large link to a task.
+type Tile struct{ Label, Href, Hint string }
+
+// Action is one of the person's recent audited actions.
+type Action struct{ At, Action, Target, Outcome string }
+
+// View is the home page.
+type View struct {
+	Name    string
+	Company string // from detail_company_info: proves the panel talks to its API
+	// UpstreamError explains why the company could not be read.
+	UpstreamError string
+	Tiles         []Tile
+	Recent        []Action
+}

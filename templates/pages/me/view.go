@@ -1,0 +1,53 @@
+// Package me draws one's own profile pages: password, second factor and
+// sessions.
+package me
+
+// Profile is the overview of one's own account.
+type Profile struct {
+	Name, Email, Role string
+	TwoFactor         bool
+	TwoFactorRequired bool
+	RecoveryLeft      int
+	LastLogin         string
+	CSRF              string
+}
+
+// Password is the change-password form.
+type Password struct {
+	CSRF   string
+	Forced bool // a one-time password must be replaced before anything else
+	Errors map[string]string
+}
+
+// Enrol is the second-factor set-up page.
+type Enrol struct {
+	CSRF     string
+	Enabled  bool
+	Required bool
+	QRSVG    string // drawn on the server; contains only rects/paths
+	Secret   string // the same secret as text, grouped for typing
+	Error    string
+	Errors   map[string]string
+}
+
+// RecoveryCodes shows freshly made recovery codes, once.
+type RecoveryCodes struct {
+	Codes []string
+	Next  string
+}
+
+// Session is one of one's own sessions.
+type Session struct {
+	ID        string
+	Current   bool
+	Created   string
+	LastSeen  string
+	IP        string
+	UserAgent string
+}
+
+// Sessions lists one's own active sessions.
+type Sessions struct {
+	CSRF     string
+	Sessions []Session
+}

@@ -1,0 +1,56 @@
+// Package users draws the team pages: the list, a new member, one member's
+// details and the one-time password shown after creating or resetting.
+package users
+
+import "backoffice/templates/components"
+
+// Row is one team member in the list.
+type Row struct {
+	ID        string
+	Name      string
+	Email     string
+	Role      string
+	Active    bool
+	TwoFactor bool
+	LastLogin string
+}
+
+// List is the team list.
+type List struct {
+	Rows []Row
+}
+
+// Form creates or edits a member.
+type Form struct {
+	CSRF   string
+	ID     string // "" for a new member
+	Name   string
+	Email  string
+	Role   string
+	Roles  []components.Option
+	Errors map[string]string
+}
+
+// Session is one of a member's active sessions.
+type Session struct {
+	Created, LastSeen, IP, UserAgent string
+}
+
+// Detail is one member's page.
+type Detail struct {
+	CSRF      string
+	Form      Form
+	Email     string
+	Active    bool
+	TwoFactor bool
+	Self      bool
+	LastLogin string
+	Created   string
+	Sessions  []Session
+}
+
+// OneTime shows a generated password once.
+type OneTime struct {
+	Name, Email, Password string
+	Back                  string
+}
