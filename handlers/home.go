@@ -82,7 +82,7 @@ func (h *homeHandler) show(c echo.Context) error {
 	}
 	view.Company = name
 	for _, t := range homeTiles {
-		if v.Role.Can(t.perm) {
+		if h.linkable(v, t.href, t.perm) {
 			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: t.href, Hint: t.hint})
 		}
 	}

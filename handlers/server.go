@@ -89,6 +89,12 @@ func New(d Deps) (*Server, error) {
 	e.Use(g.loadVisit, g.csrf)
 
 	routes := buildRoutes(d, w, g, audit, m)
+	w.pages = map[string]bool{}
+	for _, r := range routes {
+		if r.method == http.MethodGet {
+			w.pages[r.path] = true
+		}
+	}
 	if err := register(e, g, routes); err != nil {
 		return nil, err
 	}

@@ -24,6 +24,15 @@ type web struct {
 	now     func() time.Time
 	// sessions is nil only in tests of the bare server skeleton.
 	sessions *auth.Sessions
+	// pages holds the GET paths of the route table, so navigation links
+	// only to pages that exist.
+	pages map[string]bool
+}
+
+// linkable reports whether href is a page this panel serves and the viewer's
+// role may open.
+func (w *web) linkable(v *viewer, href string, p auth.Permission) bool {
+	return w.pages[href] && v.Role.Can(p)
 }
 
 // navItems is the top navigation in display order, each with the permission
@@ -67,7 +76,7 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 		s.User = &layout.User{Name: v.User.Name, Email: v.User.Email, Role: v.Role.Label()}
 		path := c.Request().URL.Path
 		for _, n := range navItems {
-			if v.Role.Can(n.perm) {
+			if w.linkable(v, n.href, n.perm) {
 				s.Nav = append(s.Nav, layout.NavItem{Label: n.label, Href: n.href,
 					Current: path == n.href || strings.HasPrefix(path, n.href+"/")})
 			}

@@ -135,8 +135,8 @@ func (f AuditFilter) addTimeRange(w *whereBuilder, col string) {
 // addActionRange writes a trailing-"*" filter as a range rather than LIKE:
 // SQLite's LIKE folds case and needs special settings to use an index, while
 // a range means the same on both backends because action sorts by byte on
-// both. col is "action", or "action || ''" to keep the planner off the
-// action index.
+// both. col is "action", or "action" concatenated with an empty string to
+// keep the planner off the action index.
 func (f AuditFilter) addActionRange(w *whereBuilder, col string) {
 	prefix, ok := f.actionPrefix()
 	if !ok || prefix == "" { // "*" alone matches everything

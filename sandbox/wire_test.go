@@ -1,0 +1,290 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestAuth(t *testing.T) {
+	s := newTestSandbox(t)
+	const wantBody = `{"errors":[{"code":"UNAUTHORIZED","message":"Authentication failed"}]}`
+
+	r := httptest.NewRequest(http.MethodGet, "/api/acct/detail_company_info", nil)
+	r.Header.Set("Accept", "application/json")
+	res := do(t, s, r)
+	if res.status != http.StatusUnauthorized || res.header.Get("WWW-Authenticate") != `Basic realm="2CO API"` {
+		t.Fatalf("no credentials: %d %q", res.status, res.header.Get("WWW-Authenticate"))
+	}
+	if string(res.raw) != wantBody {
+		t.Fatalf("body %s", res.raw)
+	}
+
+	for _, creds := range [][2]string{{testUser, "wrong"}, {"wrong", testPass}, {"", ""}, {testUser, testPass + "x"}} {
+		r = httptest.NewRequest(http.MethodGet, "/api/acct/detail_company_info", nil)
+		r.Header.Set("Accept", "application/json")
+		r.SetBasicAuth(creds[0], creds[1])
+		res = do(t, s, r)
+		if res.status != http.StatusUnauthorized || string(res.raw) != wantBody || res.header.Get("WWW-Authenticate") == "" {
+			t.Fatalf("creds %v: %d %s", creds, res.status, res.raw)
+		}
+	}
+
+	// XML flavour of the same error.
+	r = httptest.NewRequest(http.MethodGet, "/api/acct/detail_company_info", nil)
+	res = do(t, s, r)
+	if res.status != http.StatusUnauthorized || !strings.Contains(string(res.raw), "<errors><code>UNAUTHORIZED</code><message>Authentication failed</message></errors>") {
+		t.Fatalf("xml 401: %s", res.raw)
+	}
+	if s.Calls("detail_company_info") != 0 {
+		t.Fatal("unauthenticated requests must not count as calls")
+	}
+
+	get(t, s, "acct/detail_company_info", nil).wantOK(t, "company info retrieved")
+	if s.Calls("detail_company_info") != 1 || s.Calls("acct/detail_company_info") != 1 {
+		t.Fatal("call not counted")
+	}
+
+	if _, err := New(Config{Username: "", Password: "x"}); err == nil {
+		t.Fatal("empty username accepted")
+	}
+}
+
+// xmlNode is a generic XML tree for checking the XML form.
+type xmlNode struct {
+	XMLName  xml.Name
+	Content  string    `xml:",chardata"`
+	Children []xmlNode `xml:",any"`
+}
+
+func (n xmlNode) all(name string) []xmlNode {
+	var out []xmlNode
+	for _, c := range n.Children {
+		if c.XMLName.Local == name {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (n xmlNode) one(t *testing.T, name string) xmlNode {
+	t.Helper()
+	c := n.all(name)
+	if len(c) != 1 {
+		t.Fatalf("want one <%s> in <%s>, got %d", name, n.XMLName.Local, len(c))
+	}
+	return c[0]
+}
+
+func getXML(t *testing.T, s http.Handler, path string) (int, xmlNode, []byte) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.Header.Set("Accept", "application/xml")
+	r.SetBasicAuth(testUser, testPass)
+	res := do(t, s, r)
+	if ct := res.header.Get("Content-Type"); ct != "application/xml; charset=utf-8" {
+		t.Fatalf("content type %q", ct)
+	}
+	var n xmlNode
+	if err := xml.Unmarshal(res.raw, &n); err != nil {
+		t.Fatalf("bad XML: %v\n%s", err, res.raw)
+	}
+	if n.XMLName.Local != "response" {
+		t.Fatalf("root %q", n.XMLName.Local)
+	}
+	return res.status, n, res.raw
+}
+
+func TestJSONAndXML(t *testing.T) {
+	s := newTestSandbox(t)
+	fx := s.SaleFixtures()
+
+	res := get(t, s, "products/list_options", nil)
+	if ct := res.header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Fatalf("content type %q", ct)
+	}
+
+	// Arrays become repeated elements named after the key; nulls are empty
+	// elements; the document parses back to the same values.
+	status, n, _ := getXML(t, s, "/api/sales/list_sales?pagesize=3")
+	if status != http.StatusOK || n.one(t, "response_code").Content != "OK" {
+		t.Fatalf("status %d", status)
+	}
+	if got := len(n.all("sale_summary")); got != 3 {
+		t.Fatalf("%d sale_summary elements", got)
+	}
+	pi := n.one(t, "page_info")
+	if pi.one(t, "total_entries").Content == "" || pi.one(t, "previous_page").Content != "" {
+		t.Fatalf("page_info %+v", pi)
+	}
+
+	// Markup in data is escaped and survives the round trip.
+	_, n, raw := getXML(t, s, "/api/products/detail_product?product_id="+fx.HostileProduct)
+	p := n.one(t, "product")
+	if got := p.one(t, "name").Content; got != `<script>alert(1)</script> "Quoted" & <b>bold</b>` {
+		t.Fatalf("name %q", got)
+	}
+	if strings.Contains(string(raw), "<script>") {
+		t.Fatal("unescaped markup in XML")
+	}
+	if p.one(t, "approved_url").Content != "javascript:alert(1)" {
+		t.Fatal("approved_url")
+	}
+	if len(p.all("images")) != 0 || len(p.all("categories")) != 0 {
+		t.Fatal("empty arrays must leave no element")
+	}
+
+	// The comment with an RTL override and markup survives too.
+	_, n, _ = getXML(t, s, "/api/sales/detail_sale?sale_id="+fx.WithComments)
+	found := false
+	for _, c := range n.one(t, "sale").all("comments") {
+		if c.one(t, "comment").Content == fx.HostileComment {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("hostile comment not found in XML")
+	}
+
+	// A key that is not an XML name.
+	_, n, _ = getXML(t, s, "/api/acct/detail_contact_info")
+	if n.one(t, "vendor_contact_info").one(t, "_2co_account_level_id").Content != "3" {
+		t.Fatal("2co_account_level_id")
+	}
+
+	// JSON escapes markup too (as \u003c).
+	res = get(t, s, "products/detail_product", form("product_id", fx.HostileProduct))
+	if bytes.Contains(res.raw, []byte("<script>")) || obj(res.body["product"])["name"] != `<script>alert(1)</script> "Quoted" & <b>bold</b>` {
+		t.Fatalf("JSON %s", res.raw)
+	}
+}
+
+func TestTransports(t *testing.T) {
+	s := newTestSandbox(t)
+	fx := s.SaleFixtures()
+
+	// GET with a query string.
+	r := httptest.NewRequest(http.MethodGet, "/api/sales/detail_sale?sale_id="+fx.Shipped, nil)
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, s, r).wantOK(t, "Sale detail retrieved")
+
+	// Reads as POST with an urlencoded body (the Python client).
+	post(t, s, "sales/detail_sale", form("sale_id", fx.Shipped)).wantOK(t, "Sale detail retrieved")
+
+	// Multipart (the PHP client), with several values for one key.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("option_name", "Size")
+	for _, v := range []string{"S", "M", "L"} {
+		_ = mw.WriteField("option_value_name", v)
+	}
+	for _, v := range []string{"0.00", "1.00", "2.50"} {
+		_ = mw.WriteField("option_value_surcharge", v)
+	}
+	_ = mw.Close()
+	r = httptest.NewRequest(http.MethodPost, "/api/products/create_option", &buf)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	res := do(t, s, r)
+	res.wantOK(t, "Option created successfully")
+	opt := obj(arr(get(t, s, "products/detail_option", form("option_id", res.body["option_id"].(string))).body["option"])[0])
+	if vals := arr(opt["option_values"]); len(vals) != 3 || obj(vals[2])["option_value_surcharge"] != "2.50" {
+		t.Fatalf("values %v", vals)
+	}
+
+	// Query string and body merge; a key in both counts as repeated.
+	r = httptest.NewRequest(http.MethodPost, "/api/sales/create_comment?sale_id="+fx.Shipped,
+		strings.NewReader(url.Values{"sale_comment": {"merged"}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, s, r).wantOK(t, "Created comment successfully.")
+	r = httptest.NewRequest(http.MethodPost, "/api/sales/detail_sale?sale_id="+fx.Shipped,
+		strings.NewReader(url.Values{"sale_id": {fx.Shipped}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, s, r).wantErr(t, 400, "PARAMETER_INVALID", "sale_id")
+
+	// Repeated single-valued key.
+	get(t, s, "products/detail_product", url.Values{"product_id": {"4635212971", "4635212971"}}).
+		wantErr(t, 400, "PARAMETER_INVALID", "product_id")
+	// Unknown parameters are ignored, even repeated.
+	get(t, s, "products/detail_product", url.Values{"product_id": {"4635212971"}, "vendor_id": {"1", "2"}}).wantOK(t, "")
+	// Invalid UTF-8.
+	post(t, s, "sales/create_comment", form("sale_id", fx.Shipped, "sale_comment", "bad \xff")).
+		wantErr(t, 400, "PARAMETER_INVALID", "sale_comment")
+
+	// Unknown method, wrong HTTP method, body too large, malformed query.
+	get(t, s, "sales/no_such_method", nil).wantErr(t, 404, "NOT_FOUND", "")
+	r = httptest.NewRequest(http.MethodDelete, "/api/sales/detail_sale", nil)
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	res = do(t, s, r)
+	res.wantErr(t, 405, "METHOD_NOT_ALLOWED", "")
+	if res.header.Get("Allow") != "GET, POST" {
+		t.Fatal("Allow header")
+	}
+	big := strings.NewReader("sale_comment=" + strings.Repeat("a", maxBody))
+	r = httptest.NewRequest(http.MethodPost, "/api/sales/create_comment", big)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, s, r).wantErr(t, 413, "INVALID_REQUEST", "")
+	r = httptest.NewRequest(http.MethodGet, "/api/sales/detail_sale?sale_id=%zz", nil)
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, s, r).wantErr(t, 400, "INVALID_REQUEST", "")
+
+	// Outside /api and /_sandbox.
+	r = httptest.NewRequest(http.MethodGet, "/elsewhere", nil)
+	if res := do(t, s, r); res.status != 404 {
+		t.Fatalf("status %d", res.status)
+	}
+}
+
+// The body is read to the end even when the answer is an error, so a
+// keep-alive connection can carry the next request.
+func TestBodyReadOnError(t *testing.T) {
+	s := newTestSandbox(t)
+	body := &trackingReader{r: strings.NewReader(strings.Repeat("x=1&", 5000))}
+	r := httptest.NewRequest(http.MethodPost, "/api/sales/detail_sale", body)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.SetBasicAuth("wrong", "wrong")
+	do(t, s, r)
+	if !body.eof {
+		t.Fatal("body not read to the end")
+	}
+}
+
+type trackingReader struct {
+	r   io.Reader
+	eof bool
+}
+
+func (tr *trackingReader) Read(p []byte) (int, error) {
+	n, err := tr.r.Read(p)
+	if err == io.EOF {
+		tr.eof = true
+	}
+	return n, err
+}
+
+func TestJSONToXMLShapes(t *testing.T) {
+	out, err := jsonToXML([]byte(`{"a":[{"b":1},{"b":null}],"e":[],"s":"x<&>\"","n":null,"t":true,"2x":"y"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := xml.Header + `<response><a><b>1</b></a><a><b/></a><s>x&lt;&amp;&gt;&#34;</s><n/><t>true</t><_2x>y</_2x></response>` + "\n"
+	if string(out) != want {
+		t.Fatalf("got  %s\nwant %s", out, want)
+	}
+}
