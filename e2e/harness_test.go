@@ -17,6 +17,7 @@ import (
 	"github.com/go-rod/rod/lib/launcher"
 	"github.com/go-rod/rod/lib/proto"
 
+	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/cli"
 )
@@ -170,4 +171,87 @@ func path(p *rod.Page) string {
 		}
 	}
 	return u
+}
+
+// withoutScripts stops every script from loading on the page, so it behaves
+// as a browser with JavaScript off: the panel has no inline scripts (its CSP
+// forbids them), so blocking script files leaves only plain HTML forms.
+// (Disabling script execution through the DevTools protocol would also stop
+// the test driver from reading the page.)
+func withoutScripts(t *testing.T, page *rod.Page) {
+	t.Helper()
+	router := page.HijackRequests()
+	router.MustAdd("*.js", func(h *rod.Hijack) { h.Response.Fail(proto.NetworkErrorReasonBlockedByClient) })
+	go router.Run()
+	t.Cleanup(func() { _ = router.Stop() })
+}
+
+// creds are the sandbox's API credentials the panel printed at start-up.
+func (p *panel) creds(t *testing.T) (user, pass string) {
+	t.Helper()
+	m := regexp.MustCompile(`user (\S+), password (\S+)`).FindStringSubmatch(p.Out.String())
+	if m == nil {
+		t.Fatalf("no sandbox credentials in %q", p.Out.String())
+	}
+	return m[1], m[2]
+}
+
+// API is a client of the panel's sandbox, for checking results in the
+// sandbox itself rather than only on the page.
+func (p *panel) API(t *testing.T) *apiclient.Client {
+	t.Helper()
+	user, pass := p.creds(t)
+	c, err := apiclient.New(p.URL+"/sandbox/api", user, pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// addUser adds a team member through the command line, with a chosen
+// password (so no first-sign-in change is due), and returns the password.
+func (p *panel) addUser(t *testing.T, email, role string) string {
+	t.Helper()
+	password := "e2e passphrase for " + role
+	var out, errOut syncBuf
+	code := cli.Main(context.Background(), cli.Env{Args: []string{"user", "add", "--email", email, "--name", strings.ToUpper(role[:1]) + role[1:] + " Tester", "--role", role},
+		Stdin: strings.NewReader(password + "\n"), Stdout: &out, Stderr: &errOut,
+		Getenv: func(k string) string {
+			if k == "BACKOFFICE_DATA_DIR" {
+				return filepath.Join(p.dir, "data")
+			}
+			return ""
+		}})
+	if code != 0 {
+		t.Fatalf("user add: %s %s", out.String(), errOut.String())
+	}
+	return password
+}
+
+// signInAs creates a user with role and signs them in on a fresh phone-sized
+// page, enrolling the second factor when the role needs one (admins). With
+// js false the page has JavaScript disabled before anything loads, to prove
+// every journey works as plain HTML forms.
+func signInAs(t *testing.T, b *rod.Browser, p *panel, role string, js bool) *rod.Page {
+	t.Helper()
+	email := role + "-" + strings.ToLower(auth.NewToken()[:6]) + "@example.com"
+	password := p.addUser(t, email, role)
+	page := phone(t, b)
+	if !js {
+		withoutScripts(t, page)
+	}
+	page.MustNavigate(p.URL + "/login").MustWaitLoad()
+	fill(page, "email", email)
+	fill(page, "password", password)
+	submit(page, `main button[type=submit]`)
+	if path(page) == "/me/2fa" {
+		secret := text(page, "code.secret")
+		fill(page, "code", totpNow(t, secret))
+		submit(page, `form[action="/me/2fa"] button[type=submit]`)
+		submit(page, "main a.btn")
+	}
+	if got := path(page); strings.HasPrefix(got, "/login") || strings.HasPrefix(got, "/me/") {
+		t.Fatalf("%s did not get signed in: at %s", role, got)
+	}
+	return page
 }

@@ -57,11 +57,14 @@ func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return 
 // harness is a whole panel on a test server: real router, real middleware, a
 // temporary store and the sandbox behind a real HTTP client.
 type harness struct {
-	t       *testing.T
-	srv     *handlers.Server
-	ts      *httptest.Server
-	st      *store.Store
-	sb      *sandbox.Sandbox
+	t   *testing.T
+	srv *handlers.Server
+	ts  *httptest.Server
+	st  *store.Store
+	sb  *sandbox.Sandbox
+	// api talks to the same sandbox, for checking results there rather than
+	// only on the page.
+	api     *apiclient.Client
 	clock   *clock
 	logs    *syncBuffer
 	hasher  *auth.Hasher
@@ -97,6 +100,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.api = api
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,

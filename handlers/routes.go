@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,6 +30,12 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, now: d.Now}
+	wr := &writer{idem: d.Store, audit: audit, now: d.Now, wait: 25 * time.Second}
+	products := newProductsHandler(w, wr, d.API)
+	options := newOptionsHandler(w, wr, d.API)
+	coupons := newCouponsHandler(w, wr, d.API)
+	sales := newSalesHandler(w, wr, d.API)
+	ship := newShipHandler(w, wr, d.API, d.Store)
 
 	const (
 		get  = http.MethodGet
@@ -60,6 +67,42 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/me/sessions", "me.sessions", auth.SignedIn, me.sessionsList},
 		{post, "/me/sessions/end-others", "me.sessions.end-others", auth.SignedIn, me.endOtherSessions},
 		{post, "/me/sessions/:sid/end", "me.sessions.end", auth.SignedIn, me.endSession},
+
+		{get, "/products", "products.list", auth.ProductsView, products.list},
+		{get, "/products/new", "products.new", auth.ProductsEdit, products.newForm},
+		{post, "/products", "products.create", auth.ProductsEdit, products.create},
+		{get, "/products/:id", "products.show", auth.ProductsView, products.show},
+		{get, "/products/:id/edit", "products.edit", auth.ProductsEdit, products.editForm},
+		{post, "/products/:id", "products.update", auth.ProductsEdit, products.update},
+		{get, "/products/:id/delete", "products.confirm-removal", auth.ProductsDelete, products.confirmDelete},
+		{post, "/products/:id/delete", "products.delete", auth.ProductsDelete, products.delete},
+
+		{get, "/options", "options.list", auth.OptionsView, options.list},
+		{get, "/options/new", "options.new", auth.OptionsEdit, options.newForm},
+		{get, "/options/value-row", "options.value-row", auth.OptionsEdit, options.valueRow},
+		{post, "/options", "options.create", auth.OptionsEdit, options.create},
+		{get, "/options/:id", "options.show", auth.OptionsView, options.show},
+		{get, "/options/:id/edit", "options.edit", auth.OptionsEdit, options.editForm},
+		{post, "/options/:id", "options.update", auth.OptionsEdit, options.update},
+		{get, "/options/:id/delete", "options.confirm-removal", auth.OptionsDelete, options.confirmDelete},
+		{post, "/options/:id/delete", "options.delete", auth.OptionsDelete, options.delete},
+
+		{get, "/coupons", "coupons.list", auth.CouponsView, coupons.list},
+		{get, "/coupons/new", "coupons.new", auth.CouponsEdit, coupons.newForm},
+		{post, "/coupons", "coupons.create", auth.CouponsEdit, coupons.create},
+		{get, "/coupons/:code", "coupons.show", auth.CouponsView, coupons.show},
+		{get, "/coupons/:code/edit", "coupons.edit", auth.CouponsEdit, coupons.editForm},
+		{post, "/coupons/:code", "coupons.update", auth.CouponsEdit, coupons.update},
+		{get, "/coupons/:code/delete", "coupons.confirm-removal", auth.CouponsDelete, coupons.confirmDelete},
+		{post, "/coupons/:code/delete", "coupons.delete", auth.CouponsDelete, coupons.delete},
+
+		{get, "/sales", "sales.list", auth.SalesView, sales.list},
+		{get, "/sales/:id", "sales.show", auth.SalesView, sales.show},
+		{post, "/sales/:id/comments", "sales.comment", auth.SalesComment, sales.comment},
+		{post, "/sales/:id/ship", "sales.ship", auth.SalesShip, sales.ship},
+
+		{get, "/ship", "ship.screen", auth.SalesShip, ship.screen},
+		{post, "/ship", "ship.send", auth.SalesShip, ship.send},
 
 		{get, "/account", "account", auth.AccountView, account.show},
 		{post, "/account/secret", "account.secret", auth.AccountSecret, account.revealSecret},

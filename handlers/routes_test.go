@@ -37,6 +37,41 @@ var routePermissions = map[string]string{
 	"POST /me/sessions/end-others": "signed-in",
 	"POST /me/sessions/:sid/end":   "signed-in",
 
+	"GET /products":             "products.view",
+	"GET /products/new":         "products.edit",
+	"POST /products":            "products.edit",
+	"GET /products/:id":         "products.view",
+	"GET /products/:id/edit":    "products.edit",
+	"POST /products/:id":        "products.edit",
+	"GET /products/:id/delete":  "products.delete",
+	"POST /products/:id/delete": "products.delete",
+
+	"GET /options":             "options.view",
+	"GET /options/new":         "options.edit",
+	"GET /options/value-row":   "options.edit",
+	"POST /options":            "options.edit",
+	"GET /options/:id":         "options.view",
+	"GET /options/:id/edit":    "options.edit",
+	"POST /options/:id":        "options.edit",
+	"GET /options/:id/delete":  "options.delete",
+	"POST /options/:id/delete": "options.delete",
+
+	"GET /coupons":               "coupons.view",
+	"GET /coupons/new":           "coupons.edit",
+	"POST /coupons":              "coupons.edit",
+	"GET /coupons/:code":         "coupons.view",
+	"GET /coupons/:code/edit":    "coupons.edit",
+	"POST /coupons/:code":        "coupons.edit",
+	"GET /coupons/:code/delete":  "coupons.delete",
+	"POST /coupons/:code/delete": "coupons.delete",
+
+	"GET /sales":               "sales.view",
+	"GET /sales/:id":           "sales.view",
+	"POST /sales/:id/comments": "sales.comment",
+	"POST /sales/:id/ship":     "sales.ship",
+	"GET /ship":                "sales.ship",
+	"POST /ship":               "sales.ship",
+
 	"GET /account":         "account.view",
 	"POST /account/secret": "account.secret",
 
@@ -119,6 +154,7 @@ func TestRouteTableMatchesSpec(t *testing.T) {
 	path := func(p string) string {
 		p = strings.ReplaceAll(p, ":id", itoa(target.ID))
 		p = strings.ReplaceAll(p, ":sid", "no-such-session")
+		p = strings.ReplaceAll(p, ":code", "APITEST002")
 		return strings.ReplaceAll(p, "/static/*", "/static/nothing")
 	}
 	for _, role := range append([]string{""}, roles...) {

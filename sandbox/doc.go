@@ -11,9 +11,14 @@
 // on GET and POST alike, with parameters merged from the query string and
 // an urlencoded or multipart body; HTTP Basic auth with the realm
 // "2CO API"; JSON when the Accept header contains application/json, XML
-// otherwise. Run-time control endpoints live under "/_sandbox/" (see
-// serveControl). Sandbox.Calls and Sandbox.SaleFixtures let tests check
-// results in the sandbox itself.
+// otherwise. Run-time control endpoints, under the same Basic auth and
+// outside /api so they never collide with it: GET /_sandbox/faults (the
+// current faults as JSON: {"latency":"300ms","fail_rate":"0.1",
+// "force_error":"mark_shipped=FAILED"}), POST /_sandbox/faults (form fields
+// latency, fail_rate, force_error in ParseFaults syntax; an absent field
+// keeps its value, an empty one clears it), POST /_sandbox/reset and GET
+// /_sandbox/calls (a JSON map method -> count). Sandbox.Calls and
+// Sandbox.SaleFixtures let tests check results in the sandbox itself.
 //
 // # Choices where admin-api.md has a gap
 //
@@ -48,10 +53,11 @@
 //     option_id ASC; list_coupons newest first; sort_dir defaults to ASC.
 //     Ties are broken by id. Null sorts before any value.
 //   - Empty parameter values count as not given (clients such as PHP's send
-//     empty fields), except that on update_product an empty text field
-//     (description, long_description, vendor_product_id) is set to "" and an
-//     empty URL clears it to null. A single empty option_id / category_id /
-//     product_id clears that set on update.
+//     empty fields), except for the free-text fields of create_product and
+//     update_product: an empty description, long_description or
+//     vendor_product_id is stored as "", an empty pending_url or approved_url
+//     as null. A single empty option_id / category_id / product_id value
+//     clears that set on update.
 //   - Unknown parameters are ignored (several clients send vendor_id). A
 //     repeated single-valued parameter, or a value that is not valid UTF-8 or
 //     contains NUL, is PARAMETER_INVALID for it.
@@ -123,6 +129,19 @@
 //     for that code (forcedMessages); PARAMETER_* errors name the method's
 //     first parameter, or vendor_id for methods without any.
 //   - Calls counts authenticated requests to known methods only.
+//
+// # Seed
+//
+// The account, payments, products, options and coupons of the seed pages
+// and admin-api.md, as recorded (the 15 products of the list_products
+// example, "API product", the decibels, Volume and extra benefit options,
+// APITEST002, TESTPERCENT, APIMODIFY002), plus: a product whose name,
+// description and URLs carry markup and script (Fixtures.HostileProduct);
+// tangible products with options, a tangible subscription box and an
+// affiliate product; two more options; seven more coupons of every type;
+// the categories of categoryTable; 272 sales placed from 2026-01-01 to
+// 2026-11-15 (see Fixtures for the ones tests can name); and, with
+// Config.LargeCatalog, that many generated products.
 //
 // # State
 //

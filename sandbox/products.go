@@ -343,7 +343,7 @@ func listProducts(c *call) (any, *apiError) {
 		if col == "" {
 			col = "assigned_product_id"
 		}
-		slices.SortStableFunc(rows, func(a, b *productRec) int {
+		slices.SortFunc(rows, func(a, b *productRec) int {
 			r := compareProducts(col, a, b)
 			if r == 0 {
 				r = cmp.Compare(a.AssignedID, b.AssignedID)
@@ -373,7 +373,7 @@ func compareProducts(col string, a, b *productRec) int {
 	case "product_id":
 		return cmpID(a.ProductID, b.ProductID)
 	case "name":
-		return cmpFold(a.Name, b.Name)
+		return strings.Compare(a.lname, b.lname)
 	case "description":
 		return cmpStrPtr(a.Description, b.Description, cmpFold)
 	case "long_description":
@@ -385,7 +385,7 @@ func compareProducts(col string, a, b *productRec) int {
 	case "price":
 		return cmpDecimal(a.Price, b.Price)
 	case "vendor_product_id":
-		return cmpFold(a.VendorProductID, b.VendorProductID)
+		return strings.Compare(a.lvpid, b.lvpid)
 	case "assigned_product_id":
 		return cmp.Compare(a.AssignedID, b.AssignedID)
 	case "tangible":
@@ -645,9 +645,12 @@ func (c *call) idList(name string, exists func(string) bool) ([]string, *apiErro
 }
 
 func createProduct(c *call) (any, *apiError) {
-	p := &productRec{VendorID: defaultVendorID, Handling: sp("0.00"), OptionIDs: []string{}, CategoryIDs: []string{}, Images: []imageWire{}}
+	p := &productRec{VendorID: defaultVendorID, OptionIDs: []string{}, CategoryIDs: []string{}, Images: []imageWire{}}
 	if e := c.applyProductParams(p); e != nil {
 		return nil, e
+	}
+	if p.Handling == nil {
+		p.Handling = sp("0.00") // as the recorded intangible products show
 	}
 	st := c.st()
 	p.ProductID = st.newID()

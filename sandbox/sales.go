@@ -109,30 +109,33 @@ func detailSale(c *call) (any, *apiError) {
 	return detailSaleResp{ResponseCode: "OK", ResponseMessage: successMessage("detail_sale"), Sale: &sale}, nil
 }
 
-// saleRow is a list_sales candidate with its sort keys worked out once.
+// saleRow is a list_sales candidate with the one sort key its order needs.
 type saleRow struct {
-	rec     *saleRec
-	sum     saleSummaryWire
-	total   int64
-	nameKey string
+	rec   *saleRec
+	total int64
+	key   string
 }
 
-func (c *call) summary(rec *saleRec) saleRow {
-	s := rec.Sale
+// saleTotals returns a sale's USD total and whether any line item recurs.
+func saleTotals(s *saleWire) (int64, bool) {
 	var total int64
-	recurring := "0"
+	recurring := false
 	for _, inv := range s.Invoices {
 		total += moneyOf(inv.UsdTotal)
 		for _, li := range inv.Lineitems {
-			if li.ProductRecurrence != nil {
-				recurring = "1"
-			}
+			recurring = recurring || li.ProductRecurrence != nil
 		}
 	}
+	return total, recurring
+}
+
+func (c *call) summary(rec *saleRec) saleSummaryWire {
+	s := rec.Sale
+	total, recurring := saleTotals(s)
 	sum := saleSummaryWire{
 		CustomerName: s.Invoices[0].CustomerName,
 		DatePlaced:   s.DatePlaced[:10],
-		Recurring:    recurring,
+		Recurring:    flagString(recurring),
 		SaleID:       s.SaleID,
 		SaleURL:      c.s.publicURL + "/sales/detail_sale?sale_id=" + s.SaleID,
 		UsdTotal:     formatCents(total),
@@ -141,7 +144,7 @@ func (c *call) summary(rec *saleRec) saleRow {
 		sum.RecurringDeclined = sp(d.DateDeclined)
 		sum.DeclineCode = sp(d.DeclineCode)
 	}
-	return saleRow{rec: rec, sum: sum, total: total, nameKey: strings.ToLower(sum.CustomerName)}
+	return sum
 }
 
 // saleFilter is the parsed filter set of list_sales.
@@ -275,28 +278,38 @@ func listSales(c *call) (any, *apiError) {
 			lr.desc = true
 		}
 	}
+	// Summaries are built for the page only; sorting needs one key.
 	rows := make([]saleRow, 0, 64)
 	for _, rec := range c.st().Sales {
-		if f.match(rec) {
-			rows = append(rows, c.summary(rec))
+		if !f.match(rec) {
+			continue
 		}
-	}
-	slices.SortStableFunc(rows, func(a, b saleRow) int {
-		r := 0
+		row := saleRow{rec: rec}
 		switch lr.col {
 		case "date_placed":
-			r = strings.Compare(a.rec.Sale.DatePlaced, b.rec.Sale.DatePlaced)
+			row.key = rec.Sale.DatePlaced
 		case "customer_name":
-			r = strings.Compare(a.nameKey, b.nameKey)
+			row.key = strings.ToLower(rec.Sale.Invoices[0].CustomerName)
 		case "recurring":
-			r = strings.Compare(a.sum.Recurring, b.sum.Recurring)
+			_, r := saleTotals(rec.Sale)
+			row.key = flagString(r)
 		case "recurring_declined":
-			r = cmpStrPtr(a.sum.RecurringDeclined, b.sum.RecurringDeclined, strings.Compare)
+			row.key = "" // null sorts first
+			if d := rec.Sale.RecurringDecline; d != nil {
+				row.key = "~" + d.DateDeclined
+			}
 		case "usd_total":
+			row.total, _ = saleTotals(rec.Sale)
+		}
+		rows = append(rows, row)
+	}
+	slices.SortFunc(rows, func(a, b saleRow) int {
+		r := strings.Compare(a.key, b.key)
+		if r == 0 {
 			r = cmp.Compare(a.total, b.total)
 		}
 		if r == 0 {
-			r = cmpID(a.sum.SaleID, b.sum.SaleID)
+			r = cmpID(a.rec.Sale.SaleID, b.rec.Sale.SaleID)
 		}
 		if lr.desc {
 			r = -r
@@ -309,7 +322,7 @@ func listSales(c *call) (any, *apiError) {
 	}
 	out := make([]saleSummaryWire, 0, end-start)
 	for _, r := range rows[start:end] {
-		out = append(out, r.sum)
+		out = append(out, c.summary(r.rec))
 	}
 	return listSalesResp{PageInfo: pi, ResponseCode: "OK", ResponseMessage: successMessage("list_sales"), SaleSummary: out}, nil
 }

@@ -136,7 +136,7 @@ func seedPayments() []paymentEntry {
 			TotalReserveReleased: "1512.40", TotalSales: "54495.52", Void: "0",
 		},
 		{
-			Amount: "8123.40", DatePaid: sp("2026-10-15 11:02:45"), DateReserveReleased: sp("2026-10-15 11:02:45"),
+			Amount: "8623.40", DatePaid: sp("2026-10-15 11:02:45"), DateReserveReleased: sp("2026-10-15 11:02:45"),
 			PaymentID: "4641234563", PaymentIdentifier: "ach_20261015", PaymentType: "ach",
 			ReserveHeld: "412.10", TotalAdjustments: "0.00", TotalBalanceForward: "0.00", TotalChargebackFees: "20.00",
 			TotalCommissions: "0.00", TotalFees: "498.27", TotalOutgoingCommissions: "12.40", TotalRefunds: "316.75",

@@ -567,6 +567,9 @@ func (g *gen) build(p plan) *saleRec {
 	ts := p.at
 	for _, text := range p.comments {
 		ts = ts.Add(time.Duration(1+r.intn(20)) * time.Hour)
+		if ts.After(seedEnd) {
+			ts = seedEnd
+		}
 		sale.Comments = append(sale.Comments, commentWire{ChangedByIP: "203.0.113.7", Comment: text,
 			Timestamp: ts.Format(tsLayout), Username: seedAPIUser})
 	}

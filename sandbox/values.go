@@ -67,13 +67,6 @@ func moneyOf(s string) int64 {
 	return v
 }
 
-func moneyOfPtr(s *string) int64 {
-	if s == nil {
-		return 0
-	}
-	return moneyOf(*s)
-}
-
 // formatPercent renders hundredths of a percent as a percent without
 // trailing zeros: 500 -> "5", 1250 -> "12.5" (detail_coupon's form).
 func formatPercent(bp int64) string {

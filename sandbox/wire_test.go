@@ -288,3 +288,64 @@ func TestJSONToXMLShapes(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", out, want)
 	}
 }
+
+func TestPublicURL(t *testing.T) {
+	s := newTestSandbox(t, func(c *Config) { c.PublicURL = "http://localhost:8080/sandbox/api/" })
+	res := get(t, s, "sales/list_sales", form("pagesize", "5", "cur_page", "2"))
+	pi := obj(res.body["page_info"])
+	if pi["first_page_url"] != "http://localhost:8080/sandbox/api/sales/list_sales?cur_page=1&pagesize=5" {
+		t.Fatal(pi["first_page_url"])
+	}
+	row := obj(arr(res.body["sale_summary"])[0])
+	if row["sale_url"] != "http://localhost:8080/sandbox/api/sales/detail_sale?sale_id="+row["sale_id"].(string) {
+		t.Fatal(row["sale_url"])
+	}
+	c := obj(get(t, s, "products/detail_coupon", form("coupon_code", "APITEST002")).body["coupon"])
+	if obj(arr(c["product"])[0])["product_url"] != "http://localhost:8080/sandbox/api/products/detail_product?product_id=0" {
+		t.Fatal(c["product"])
+	}
+	// Mounted under a prefix the way the panel does it.
+	h := http.StripPrefix("/sandbox", s)
+	r := httptest.NewRequest(http.MethodGet, "/sandbox/api/products/list_products", nil)
+	r.Header.Set("Accept", "application/json")
+	r.SetBasicAuth(testUser, testPass)
+	do(t, h, r).wantOK(t, "Product list successfully retrieved.")
+}
+
+// Every method of the table answers the documented envelope: without
+// credentials 401, without parameters either success or one documented
+// error, and a forced error with its status.
+func TestEveryMethod(t *testing.T) {
+	s := newTestSandbox(t)
+	specs := methodTable()
+	if len(specs) != 28 {
+		t.Fatalf("%d methods", len(specs))
+	}
+	for path, spec := range specs {
+		r := httptest.NewRequest(http.MethodPost, "/api/"+path, nil)
+		r.Header.Set("Accept", "application/json")
+		do(t, s, r).wantErr(t, 401, "UNAUTHORIZED", "")
+
+		res := get(t, s, path, nil)
+		switch {
+		case res.status == 200:
+			if res.body["response_code"] != "OK" || res.body["response_message"] != successMessage(spec.name) || successMessage(spec.name) == "" {
+				t.Fatalf("%s: %s", path, res.raw)
+			}
+		case res.status == 400:
+			errs := arr(res.body["errors"])
+			if e := obj(errs[0]); e["code"] != "PARAMETER_MISSING" || e["parameter"] == nil {
+				t.Fatalf("%s: %s", path, res.raw)
+			}
+		default:
+			t.Fatalf("%s: %d %s", path, res.status, res.raw)
+		}
+		_, xmlDoc, _ := getXML(t, s, "/api/"+path)
+		if len(xmlDoc.Children) == 0 {
+			t.Fatalf("%s: empty XML", path)
+		}
+	}
+	s.SetFaults(Faults{ForceError: map[string]string{"list_payments": "FORBIDDEN", "delete_option": "FORBIDDEN"}})
+	get(t, s, "acct/list_payments", nil).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to account.")
+	post(t, s, "products/delete_option", nil).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to option.")
+}

@@ -53,6 +53,11 @@ func scanIdem(sc scanner) (*IdemRecord, error) {
 // still in progress). On success the stored record is returned in both
 // cases. An empty r.State is stored as "pending".
 func (s *Store) BeginIdempotent(ctx context.Context, r *IdemRecord) (existing *IdemRecord, created bool, err error) {
+	if r.Key == "" {
+		// An empty key would make every keyless form a "double submission"
+		// of the first one.
+		return nil, false, fmt.Errorf("store: begin idempotent %s: empty key", r.Action)
+	}
 	state := r.State
 	if state == "" {
 		state = IdemPending

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -109,7 +110,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 		if err == nil {
 			return nil // another instance, or an earlier run, got here first
 		}
-		if err != sql.ErrNoRows {
+		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: read schema_migrations: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {

@@ -7,10 +7,12 @@
 // throttling and idempotency (security.md 5.4, test 63).
 //
 // SQL is written once with `?` placeholders and rebound for PostgreSQL in
-// [Store.rebind]; the only other dialect differences live in the migration
-// files. Times are stored as BIGINT unix microseconds in UTC and are always
-// supplied by the caller, so tests control the clock and every instance
-// agrees on what "now" meant for a given write.
+// Store.rebind. Otherwise the dialects differ only in the migration files and
+// in two backend checks: the lock Migrate takes, and the audit query planning
+// that makes up for SQLite's missing statistics (Store.auditPlan). Times are
+// stored as BIGINT unix microseconds in UTC and are always supplied by the
+// caller, so tests control the clock and every instance agrees on what "now"
+// meant for a given write.
 package store
 
 import (
@@ -63,9 +65,11 @@ const (
 type Store struct {
 	db      *sql.DB
 	backend string
-	// wideRange tunes the audit query planning (see auditPlan); a field
-	// rather than a constant so tests can drive both plans on small data.
+	// wideRange and forcePlan tune the audit query planning (see
+	// auditPlan); fields rather than constants so that tests can drive
+	// both query forms on a handful of rows and on both backends.
 	wideRange int
+	forcePlan bool
 }
 
 // Open connects to the configured backend and checks the connection. It does

@@ -789,6 +789,9 @@ func testIdempotency(t *testing.T, _ newConfig, open func(t *testing.T) *store.S
 	if err := s.FinishIdempotent(ctx, "k2", "bogus", "", at(2*time.Hour)); err == nil {
 		t.Fatal("FinishIdempotent accepted state \"bogus\"")
 	}
+	if _, _, err := s.BeginIdempotent(ctx, &store.IdemRecord{Action: "sales.ship", CreatedAt: base, UpdatedAt: base}); err == nil {
+		t.Fatal("BeginIdempotent accepted an empty key")
+	}
 	if err := s.FinishIdempotent(ctx, "missing", "failed", "", base); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("FinishIdempotent(missing): %v, want ErrNotFound", err)
 	}

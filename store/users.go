@@ -14,12 +14,17 @@ type User struct {
 	ID int64
 	// Email is stored trimmed and lower-cased and is unique, so sign-in is
 	// case-insensitive and "Ann@x" cannot be created next to "ann@x".
-	Email  string
-	Name   string
+	Email string
+	Name  string
+	// Role is one of the roles of SPEC section 2; the store keeps it as
+	// given and the auth package interprets it.
 	Role   string
 	Status string // "active" | "disabled"
 
-	PasswordHash       string
+	// PasswordHash is an encoded argon2id hash, opaque to the store.
+	PasswordHash string
+	// MustChangePassword is set after an admin-initiated reset, so the
+	// user picks the long-term password (ASVS 6.4.1).
 	MustChangePassword bool
 
 	TOTPSecret  string // base32, "" when none

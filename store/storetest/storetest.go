@@ -54,9 +54,10 @@ func SQLite(t testing.TB) *store.Store {
 	return openMigrated(t, SQLiteConfig(t))
 }
 
-// PostgresURL returns the server URL from BACKOFFICE_TEST_DATABASE_URL. When
-// it is unset the test is skipped, or fails if BACKOFFICE_TEST_REQUIRE
-// contains "postgres".
+// PostgresURL returns the server URL from BACKOFFICE_TEST_DATABASE_URL after
+// checking that the server answers. When the variable is unset the test is
+// skipped, or fails if BACKOFFICE_TEST_REQUIRE contains "postgres"; when the
+// server does not answer the test fails, since someone asked for it.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EnvDatabaseURL)
@@ -65,6 +66,9 @@ func PostgresURL(t testing.TB) string {
 			t.Fatal(skipReason)
 		}
 		t.Skip(skipReason)
+	}
+	if err := adminExec(u, "SELECT 1"); err != nil {
+		t.Fatalf("PostgreSQL test server (%s) unreachable: %v", EnvDatabaseURL, err)
 	}
 	return u
 }

@@ -1,0 +1,251 @@
+package handlers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/store"
+)
+
+// Write is one change sent to the Admin API through the write path.
+type Write struct {
+	Action     string          // audit action, e.g. "products.update"
+	Permission auth.Permission // checked again here, on top of the route guard
+	Target     string          // e.g. "product:4635212971"
+	// Key is the idempotency key the form carried (field _idem).
+	Key string
+	// Params are the values sent upstream, for the audit log and for telling
+	// a repeat from a different change under the same key.
+	Params url.Values
+	// Before holds the record's values before the change, when the API can
+	// give them, for the audit log.
+	Before url.Values
+	// Call makes the API call and returns an id the caller wants back
+	// (e.g. a created product's id), or "".
+	Call func(ctx context.Context) (string, error)
+}
+
+// Outcome is what became of a write.
+type Outcome struct {
+	State    string // store.IdemSucceeded, IdemFailed, IdemUnknown
+	ID       string // the id Call returned, on success
+	Err      error  // the API's error, for failed and unknown
+	Replayed bool   // the same form was sent before: this is the first result
+}
+
+// Succeeded reports whether the change was made.
+func (o Outcome) Succeeded() bool { return o.State == store.IdemSucceeded }
+
+// Unknown reports whether the change may or may not have been made.
+func (o Outcome) Unknown() bool { return o.State == store.IdemUnknown }
+
+type idemStore interface {
+	BeginIdempotent(ctx context.Context, r *store.IdemRecord) (*store.IdemRecord, bool, error)
+	FinishIdempotent(ctx context.Context, key, state, result string, at time.Time) error
+	IdempotentByKey(ctx context.Context, key string) (*store.IdemRecord, error)
+}
+
+// writer is the one path every API write takes: it checks the permission,
+// makes the write idempotent, sends the call detached from the browser's
+// connection, records the audit entry and hands back an outcome the handler
+// turns into a message.
+type writer struct {
+	idem  idemStore
+	audit *Auditor
+	now   func() time.Time
+	// wait bounds how long a repeat waits for the first request with the
+	// same key to finish.
+	wait time.Duration
+}
+
+// Errors of the write path itself, shown as a message at the top of the form.
+var (
+	errFormKey      = echo.NewHTTPError(http.StatusBadRequest, "This form is out of date. Reload the page and try again.")
+	errKeyConflict  = echo.NewHTTPError(http.StatusConflict, "This form was already used for a different change. Reload the page to start a new one.")
+	errStillRunning = echo.NewHTTPError(http.StatusConflict, "The same change is still being sent. Wait a moment, then reload the page to see the result.")
+)
+
+// NewFormKey makes the idempotency key a rendered form carries.
+func NewFormKey() string { return auth.NewToken() }
+
+func validFormKey(k string) bool {
+	if len(k) < 32 || len(k) > 64 {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// paramsHash fingerprints what a write sends, so the same key with other
+// parameters is refused rather than answered with an unrelated result.
+func paramsHash(action string, p url.Values) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	h.Write([]byte(action))
+	for _, k := range keys {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+		for _, v := range p[k] {
+			h.Write([]byte{1})
+			h.Write([]byte(v))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// storedResult is what the idempotency record keeps of an outcome.
+type storedResult struct {
+	ID        string `json:"id,omitempty"`
+	Code      string `json:"code,omitempty"`
+	Message   string `json:"message,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Kind      string `json:"kind,omitempty"` // "api", "unknown", "transport"
+}
+
+// Do runs a write once per form key.
+func (w *writer) Do(c echo.Context, wr Write) (Outcome, error) {
+	v := viewerOf(c)
+	if v == nil || !v.Role.Can(wr.Permission) {
+		w.audit.Record(c, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: wr.Params})
+		return Outcome{}, echo.NewHTTPError(http.StatusForbidden)
+	}
+	if !validFormKey(wr.Key) {
+		return Outcome{}, errFormKey
+	}
+	ctx := c.Request().Context()
+	hash := paramsHash(wr.Action, wr.Params)
+	rec := &store.IdemRecord{Key: wr.Key, UserID: v.User.ID, Action: wr.Action, ParamsHash: hash,
+		State: store.IdemPending, Result: "{}", CreatedAt: w.now(), UpdatedAt: w.now()}
+	existing, created, err := w.idem.BeginIdempotent(ctx, rec)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !created {
+		return w.repeat(c, wr, existing, hash)
+	}
+
+	// The call must not die with the browser's connection: a phone losing
+	// Wi-Fi half-way must not leave a half-sent write unrecorded. The client
+	// puts its own deadline on the call.
+	callCtx := context.WithoutCancel(ctx)
+	id, callErr := wr.Call(callCtx)
+	out := Outcome{ID: id, Err: callErr}
+	res := storedResult{ID: id}
+	switch {
+	case callErr == nil:
+		out.State = store.IdemSucceeded
+	case apiclient.IsOutcomeUnknown(callErr):
+		out.State, res.Kind = store.IdemUnknown, "unknown"
+	default:
+		out.State = store.IdemFailed
+		var ae *apiclient.Error
+		if errors.As(callErr, &ae) {
+			res.Kind, res.Code, res.Message, res.Parameter, res.Status = "api", ae.Code, ae.Message, ae.Parameter, ae.Status
+		} else {
+			res.Kind = "transport"
+		}
+	}
+	b, _ := json.Marshal(res)
+	if err := w.idem.FinishIdempotent(callCtx, wr.Key, out.State, string(b), w.now()); err != nil {
+		return out, err
+	}
+	entry := AuditEntry{Action: wr.Action, Target: wr.Target, Params: wr.Params}
+	switch out.State {
+	case store.IdemSucceeded:
+		entry.Outcome = OutcomeOK
+		if id != "" {
+			entry.Detail = "id " + id
+		}
+	case store.IdemUnknown:
+		entry.Outcome, entry.Detail = OutcomeUnknown, "no answer from 2Checkout after sending"
+	default:
+		entry.Outcome, entry.Detail = OutcomeFailed, failureDetail(callErr)
+	}
+	if len(wr.Before) > 0 {
+		entry.Detail = joinDetail(entry.Detail, "before: "+ScrubParams(wr.Before))
+	}
+	w.audit.Record(c, entry)
+	return out, nil
+}
+
+func failureDetail(err error) string {
+	var ae *apiclient.Error
+	if errors.As(err, &ae) {
+		s := ae.Code
+		if ae.Message != "" {
+			s += ": " + ae.Message
+		}
+		if ae.Parameter != "" {
+			s += " (" + ae.Parameter + ")"
+		}
+		return s
+	}
+	return upstreamView(err).Title
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// repeat answers a second request with a key already seen: the stored
+// outcome when the same person sent the same change, waiting for it when the
+// first request is still running; a refusal otherwise.
+func (w *writer) repeat(c echo.Context, wr Write, rec *store.IdemRecord, hash string) (Outcome, error) {
+	v := viewerOf(c)
+	if rec.UserID != v.User.ID || rec.Action != wr.Action || rec.ParamsHash != hash {
+		w.audit.Record(c, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: wr.Params,
+			Detail: "form key reused for a different change"})
+		return Outcome{}, errKeyConflict
+	}
+	deadline := time.Now().Add(w.wait)
+	for rec.State == store.IdemPending {
+		if time.Now().After(deadline) {
+			return Outcome{}, errStillRunning
+		}
+		select {
+		case <-c.Request().Context().Done():
+			return Outcome{}, c.Request().Context().Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		var err error
+		if rec, err = w.idem.IdempotentByKey(c.Request().Context(), wr.Key); err != nil {
+			return Outcome{}, err
+		}
+	}
+	var res storedResult
+	_ = json.Unmarshal([]byte(rec.Result), &res)
+	out := Outcome{State: rec.State, ID: res.ID, Replayed: true}
+	switch {
+	case rec.State == store.IdemUnknown:
+		out.Err = &apiclient.OutcomeUnknownError{Method: wr.Action}
+	case rec.State == store.IdemFailed && res.Kind == "api":
+		out.Err = &apiclient.Error{Method: wr.Action, Status: res.Status, Code: res.Code, Message: res.Message, Parameter: res.Parameter}
+	case rec.State == store.IdemFailed:
+		out.Err = errors.New("the first attempt could not reach 2Checkout")
+	}
+	return out, nil
+}
