@@ -1,0 +1,107 @@
+package handlers
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/form"
+)
+
+// shipAPI is what marking a sale shipped needs of the Admin API.
+type shipAPI interface {
+	MarkShipped(ctx context.Context, p apiclient.MarkShippedParams) (*apiclient.Result, error)
+}
+
+// ShipRequest is a checked "mark shipped" form. The sale page and the
+// scan-to-ship screen both send it through markShipped.
+type ShipRequest struct {
+	SaleID      string
+	InvoiceID   string // required by the API when the sale has several invoices
+	Tracking    string
+	Comment     string
+	Notify      bool // cc_customer: e-mail the buyer
+	Reauthorize bool
+}
+
+// Form field names of a ship form; the API's parameter names map onto them
+// so an error about a parameter lands next to its field.
+var shipFields = map[string]string{
+	"tracking_number": "tracking",
+	"invoice_id":      "invoice_id",
+	"comment":         "comment",
+	"sale_id":         "sale_id",
+	"reauthorize":     "reauthorize",
+}
+
+// MaxTrackingLength is the longest tracking number accepted. Carriers' numbers
+// are at most about 35 characters; the margin allows a prefix or spaces.
+const MaxTrackingLength = 64
+
+// readShipRequest reads and checks a ship form with the rules mark_shipped
+// enforces, so a bad value is caught before anything is sent. saleID comes
+// from the path or the scanned field, never from a second form field.
+func readShipRequest(in *form.Reader, saleID string) ShipRequest {
+	r := ShipRequest{SaleID: saleID}
+	r.Tracking = in.Text("tracking", form.Text{Label: "Tracking number", Required: true, Max: MaxTrackingLength})
+	if r.Tracking != "" && in.Errors.Get("tracking") == "" && !trackingChars(r.Tracking) {
+		in.Errors.Add("tracking", `Tracking number may contain only letters, digits, spaces and - . / _ #.`)
+	}
+	r.InvoiceID = in.Digits("invoice_id", "Invoice", false, 20)
+	r.Comment = in.Text("comment", form.Text{Label: "Comment", Max: 255, NoAngle: true})
+	r.Notify = in.Bool("notify")
+	r.Reauthorize = in.Bool("reauthorize")
+	return r
+}
+
+func trackingChars(s string) bool {
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case c == ' ', c == '-', c == '.', c == '/', c == '_', c == '#':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// params are the values sent to mark_shipped, for the audit log and the
+// idempotency fingerprint.
+func (r ShipRequest) params() url.Values {
+	v := url.Values{"sale_id": {r.SaleID}, "tracking_number": {r.Tracking}}
+	if r.InvoiceID != "" {
+		v.Set("invoice_id", r.InvoiceID)
+	}
+	if r.Comment != "" {
+		v.Set("comment", r.Comment)
+	}
+	if r.Notify {
+		v.Set("cc_customer", "1")
+	}
+	if r.Reauthorize {
+		v.Set("reauthorize", "1")
+	}
+	return v
+}
+
+// markShipped sends one mark_shipped through the write path: at most once per
+// form key, audited, with the outcome for the caller to put into words.
+func markShipped(c echo.Context, wr *writer, api shipAPI, key string, r ShipRequest) (Outcome, error) {
+	target := "sale:" + r.SaleID
+	if r.InvoiceID != "" {
+		target += "/invoice:" + r.InvoiceID
+	}
+	return wr.Do(c, Write{
+		Action: "sales.ship", Permission: auth.SalesShip, Target: target, Key: key, Params: r.params(),
+		Call: func(ctx context.Context) (string, error) {
+			p := apiclient.MarkShippedParams{SaleID: r.SaleID, InvoiceID: r.InvoiceID, TrackingNumber: r.Tracking,
+				Comment: r.Comment, CCCustomer: r.Notify, Reauthorize: r.Reauthorize}
+			_, err := api.MarkShipped(ctx, p)
+			return "", err
+		},
+	})
+}
