@@ -374,7 +374,9 @@ var cases = []methodCase{
 	},
 	{
 		name: "products/update_product",
-		raw:  func(e *env) url.Values { return url.Values{"product_id": {"4635212971"}, "name": {"Renamed"}, "price": {"2.00"}} },
+		raw: func(e *env) url.Values {
+			return url.Values{"product_id": {"4635212971"}, "name": {"Renamed"}, "price": {"2.00"}}
+		},
 		ok: func(t *testing.T, e *env) {
 			must(t, pair(e.c.UpdateProduct(ctx, apiclient.UpdateProductParams{ProductID: "4635212971", Name: "API product", Price: "11.00"})))
 			p := must(t, pair(e.c.DetailProduct(ctx, apiclient.DetailProductParams{ProductID: "4635212971"})))
@@ -534,7 +536,9 @@ var cases = []methodCase{
 	},
 	{
 		name: "products/update_coupon",
-		raw:  func(e *env) url.Values { return url.Values{"coupon_code": {"APITEST002"}, "type": {"sale"}, "date_expire": {"2099-12-22"}} },
+		raw: func(e *env) url.Values {
+			return url.Values{"coupon_code": {"APITEST002"}, "type": {"sale"}, "date_expire": {"2099-12-22"}}
+		},
 		ok: func(t *testing.T, e *env) {
 			must(t, pair(e.c.UpdateCoupon(ctx, apiclient.UpdateCouponParams{CouponCode: "APITEST002", Type: "sale", NewCode: ptr("RENAMED002")})))
 			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "RENAMED002"}); err != nil {
