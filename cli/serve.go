@@ -85,7 +85,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	sessions, err := auth.NewSessions(st, auth.SessionOptions{
 		Keys: keys, Secure: strings.HasPrefix(cfg.BaseURL, "https://"),
-		Idle: cfg.SessionIdle, Max: cfg.SessionMax, ShiftIdle: cfg.SessionIdle, ShiftMax: cfg.ShiftSessionMax,
+		Idle: cfg.SessionIdle, Max: cfg.SessionMax, ShiftIdle: cfg.ShiftSessionIdle, ShiftMax: cfg.ShiftSessionMax,
 	})
 	if err != nil {
 		return err

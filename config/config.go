@@ -36,6 +36,9 @@ type Config struct {
 	// ShiftSessionMax is the absolute session lifetime for the fulfilment
 	// role, long enough for a warehouse shift; it never shortens SessionMax.
 	ShiftSessionMax time.Duration
+	// ShiftSessionIdle is the idle lifetime for the fulfilment role, so a
+	// break on the warehouse floor does not sign the packer out.
+	ShiftSessionIdle time.Duration
 
 	APIURL      string
 	APIUsername string
@@ -108,6 +111,8 @@ var settings = []setting{
 		set: dur(func(c *Config) *time.Duration { return &c.SessionMax })},
 	{flag: "shift-session-max", env: "BACKOFFICE_SHIFT_SESSION_MAX", def: "12h", help: "absolute session lifetime for the fulfilment role (a warehouse shift)",
 		set: dur(func(c *Config) *time.Duration { return &c.ShiftSessionMax })},
+	{flag: "shift-session-idle", env: "BACKOFFICE_SHIFT_SESSION_IDLE", def: "1h", help: "idle session lifetime for the fulfilment role (a break on the floor)",
+		set: dur(func(c *Config) *time.Duration { return &c.ShiftSessionIdle })},
 	{flag: "api-url", env: "TCO_API_URL", help: "Admin API base, e.g. https://www.2checkout.com/api (empty: the offline sandbox)",
 		set: str(func(c *Config) *string { return &c.APIURL })},
 	{flag: "api-username", env: "TCO_API_USERNAME", help: "API username; in sandbox mode, the username the sandbox accepts (empty: generated)",
@@ -238,6 +243,9 @@ func (c *Config) validate() error {
 	}
 	if c.ShiftSessionMax < c.SessionMax {
 		c.ShiftSessionMax = c.SessionMax
+	}
+	if c.ShiftSessionIdle < c.SessionIdle {
+		c.ShiftSessionIdle = c.SessionIdle
 	}
 	return nil
 }

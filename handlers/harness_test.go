@@ -81,6 +81,13 @@ var cheapHasher = auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1
 
 func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	t.Helper()
+	return newHarnessWith(t, nil, opts...)
+}
+
+// newHarnessWith is newHarness with extra options for the panel's API
+// client, e.g. short timeouts to test an upstream that hangs.
+func newHarnessWith(t *testing.T, clientOpts []apiclient.ClientOption, opts ...harnessOpt) *harness {
+	t.Helper()
 	cfg, _, err := config.Load("test", nil, func(string) string { return "" }, io.Discard, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +103,8 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	}
 	sbts := httptest.NewServer(h.sb)
 	t.Cleanup(sbts.Close)
-	api, err := apiclient.New(sbts.URL+"/api", apiUser, apiPass, apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond))
+	api, err := apiclient.New(sbts.URL+"/api", apiUser, apiPass,
+		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond)}, clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +112,7 @@ func newHarness(t *testing.T, opts ...harnessOpt) *harness {
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,
-		ShiftMax: cfg.ShiftSessionMax, Now: h.clock.Now})
+		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

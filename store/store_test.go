@@ -51,6 +51,7 @@ func runStoreSuite(t *testing.T, cfg newConfig) {
 		{"Idempotency", testIdempotency},
 		{"Settings", testSettings},
 		{"TimesRoundTrip", testTimesRoundTrip},
+		{"Shipments", testShipments},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -921,4 +922,37 @@ func testTimesRoundTrip(t *testing.T, _ newConfig, open func(t *testing.T) *stor
 	r, _ := s.IdempotentByKey(ctx, "k")
 	check("IdemRecord.CreatedAt", r.CreatedAt)
 	check("IdemRecord.UpdatedAt", r.UpdatedAt)
+}
+
+func testShipments(t *testing.T, _ newConfig, open func(t *testing.T) *store.Store) {
+	s := open(t)
+	ctx := t.Context()
+	a, b := mustUser(t, s, "a@example.com"), mustUser(t, s, "b@example.com")
+	for i, sh := range []store.Shipment{
+		{UserID: a.ID, SaleID: "100", TrackingNumber: "1z 999 aa1", Customer: "Ann", At: at(time.Hour)},
+		{UserID: a.ID, SaleID: "101", InvoiceID: "9", TrackingNumber: "TRACK2", At: at(2 * time.Hour)},
+		{UserID: b.ID, SaleID: "102", TrackingNumber: "TRACK3", At: at(3 * time.Hour)},
+	} {
+		if err := s.RecordShipment(ctx, &sh); err != nil || sh.ID == 0 {
+			t.Fatalf("RecordShipment %d: %v", i, err)
+		}
+	}
+	got, err := s.ShipmentsByTracking(ctx, "1Z999AA1")
+	if err != nil || len(got) != 1 || got[0].SaleID != "100" || got[0].TrackingNumber != "1Z999AA1" || got[0].Customer != "Ann" {
+		t.Fatalf("by tracking, normalised: %+v %v", got, err)
+	}
+	if !got[0].At.Equal(at(time.Hour).Truncate(time.Microsecond)) {
+		t.Errorf("time %v", got[0].At)
+	}
+	shift, err := s.ShipmentsByUserSince(ctx, a.ID, at(90*time.Minute), 10)
+	if err != nil || len(shift) != 1 || shift[0].SaleID != "101" || shift[0].InvoiceID != "9" {
+		t.Fatalf("shift list: %+v %v", shift, err)
+	}
+	all, _ := s.ShipmentsByUserSince(ctx, a.ID, at(0), 10)
+	if len(all) != 2 || all[0].SaleID != "101" {
+		t.Fatalf("newest first: %+v", all)
+	}
+	if none, _ := s.ShipmentsByTracking(ctx, "NOPE"); len(none) != 0 {
+		t.Fatalf("unknown tracking: %+v", none)
+	}
 }

@@ -18,6 +18,9 @@ type Shell struct {
 	NoHistory bool
 	// Narrow draws the page in a single narrow column (sign-in, scan-to-ship).
 	Narrow bool
+	// Scripts are extra hashed script URLs a page needs (scan-to-ship's
+	// camera and connection handling), so other pages do not pay for them.
+	Scripts []string
 }
 
 // Assets are the content-hashed URLs of the static files the shell loads.

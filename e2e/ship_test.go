@@ -1,0 +1,171 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-rod/rod"
+	"github.com/go-rod/rod/lib/input"
+
+	"backoffice/apiclient"
+	"backoffice/sandbox"
+)
+
+// fixtures reads the sandbox's seeded sales through its control endpoint-free
+// API: the panel's sandbox is seeded deterministically, so a fresh in-memory
+// sandbox has the same ids.
+func fixtures(t *testing.T) sandbox.Fixtures {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Config{Username: "u", Password: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sb.SaleFixtures()
+}
+
+// scan types like a hand-held scanner: the characters, then Enter, into
+// whatever has focus.
+func scan(page *rod.Page, code string) {
+	page.Keyboard.MustType([]input.Key(code)...)
+	page.Keyboard.MustType(input.Enter)
+}
+
+// waitFor waits until the element matching selector contains text.
+func waitFor(t *testing.T, page *rod.Page, selector, text string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if els, err := page.Elements(selector); err == nil {
+			for _, el := range els {
+				if s, err := el.Text(); err == nil && strings.Contains(s, text) {
+					return
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%q never appeared in %s; page: %.600s", text, selector, page.MustElement("main").MustText())
+}
+
+func focusedID(page *rod.Page) string {
+	return page.MustEval(`() => document.activeElement ? document.activeElement.id : ""`).String()
+}
+
+func shippedTracking(t *testing.T, api *apiclient.Client, sale, invoice string) string {
+	t.Helper()
+	s, err := api.DetailSale(context.Background(), apiclient.DetailSaleParams{SaleID: sale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, inv := range s.Invoices {
+		if (invoice == "" || inv.InvoiceID.Value == invoice) && !inv.DateShipped.Blank() && inv.Shipping != nil {
+			return inv.Shipping.TrackingNumber.Value
+		}
+	}
+	return ""
+}
+
+// TestScannerShipsThreeParcelsWithoutAClick is the warehouse flow: a scanner
+// types the sale number and Enter, then the tracking number and Enter,
+// three parcels in a row, on a phone, with no click or tap.
+func TestScannerShipsThreeParcelsWithoutAClick(t *testing.T) {
+	b := newBrowser(t)
+	p := startPanel(t, nil)
+	fx := fixtures(t)
+	page := signInAs(t, b, p, "fulfilment", true)
+	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
+	if focusedID(page) != "f-sale" {
+		t.Fatalf("focus is on %q, want the sale number", focusedID(page))
+	}
+	api := p.API(t)
+	for i, sale := range fx.ScanToShip[:3] {
+		tracking := "1ZSCAN00000000000" + string(rune('A'+i))
+		scan(page, sale)
+		waitFor(t, page, "#card-title", sale)
+		if focusedID(page) != "f-tracking" {
+			t.Fatalf("parcel %d: focus on %q after the sale scan", i, focusedID(page))
+		}
+		scan(page, tracking)
+		waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
+		if focusedID(page) != "f-sale" {
+			t.Fatalf("parcel %d: not ready for the next parcel (focus on %q)", i, focusedID(page))
+		}
+		if got := shippedTracking(t, api, sale, ""); got != tracking {
+			t.Errorf("sandbox: sale %s tracking %q, want %q", sale, got, tracking)
+		}
+	}
+	waitFor(t, page, "#shift-title", "(3)")
+}
+
+// TestDoubleEnterShipsOnce presses Enter twice quickly on the tracking
+// number: one mark_shipped reaches the sandbox.
+func TestDoubleEnterShipsOnce(t *testing.T) {
+	b := newBrowser(t)
+	p := startPanel(t, map[string]string{"BACKOFFICE_SANDBOX_LATENCY": "200ms"})
+	fx := fixtures(t)
+	page := signInAs(t, b, p, "fulfilment", true)
+	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
+	sale := fx.ScanToShip[3]
+	scan(page, sale)
+	waitFor(t, page, "#card-title", sale)
+	page.Keyboard.MustType([]input.Key("DOUBLE-ENTER-1")...)
+	page.Keyboard.MustType(input.Enter)
+	page.Keyboard.MustType(input.Enter)
+	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
+	time.Sleep(500 * time.Millisecond)
+	if n := sandboxCalls(t, p, "mark_shipped"); n != 1 {
+		t.Fatalf("two Enters made %d mark_shipped calls", n)
+	}
+}
+
+// sandboxCalls reads the sandbox's call counter through its control endpoint.
+func sandboxCalls(t *testing.T, p *panel, method string) int {
+	t.Helper()
+	user, pass := p.creds(t)
+	var counts map[string]int
+	getJSON(t, p.URL+"/sandbox/_sandbox/calls", user, pass, &counts)
+	for k, v := range counts {
+		if k == method || strings.HasSuffix(k, "/"+method) {
+			return v
+		}
+	}
+	return 0
+}
+
+// TestShipMessagesAndInvoiceChoice scans the sales that cannot simply be
+// shipped and checks each message, then the two-invoice question.
+func TestShipMessagesAndInvoiceChoice(t *testing.T) {
+	b := newBrowser(t)
+	p := startPanel(t, nil)
+	fx := fixtures(t)
+	page := signInAs(t, b, p, "fulfilment", true)
+	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
+	for _, tc := range []struct{ sale, sel, want string }{
+		{fx.Intangible, ".result-warn", "Nothing to ship"},
+		{fx.Shipped, ".result-warn", "already shipped"},
+		{"1234567890123", "#f-sale-err", "No sale has the number"},
+	} {
+		page.MustElement("#f-sale").MustSelectAllText().MustInput("")
+		scan(page, tc.sale)
+		waitFor(t, page, tc.sel, tc.want)
+	}
+	two := fx.TangibleTwoInvoices
+	page.MustElement("#f-sale").MustSelectAllText().MustInput("")
+	scan(page, two)
+	waitFor(t, page, "legend", "Which invoice")
+	radios := page.MustElements(`input[name=invoice_id]`)
+	if len(radios) != 2 {
+		t.Fatalf("%d invoice choices", len(radios))
+	}
+	second := fx.Invoices[two][1]
+	page.MustElement(`input[name=invoice_id][value="` + second + `"]`).MustClick()
+	page.MustElement("#f-tracking").MustClick()
+	scan(page, "TWO-INVOICES-1")
+	waitFor(t, page, ".result-ok", "Shipped: sale "+two)
+	api := p.API(t)
+	if shippedTracking(t, api, two, second) != "TWO-INVOICES-1" || shippedTracking(t, api, two, fx.Invoices[two][0]) != "" {
+		t.Error("the sandbox does not show exactly the chosen invoice shipped")
+	}
+}

@@ -1,0 +1,68 @@
+// Package ship draws the scan-to-ship screen: one column, made for a phone
+// held in one hand and a scanner that types and presses Enter.
+package ship
+
+// Screen is the whole scan-to-ship screen.
+type Screen struct {
+	CSRF string
+	// Sale is the scanned sale number, kept after any failure.
+	Sale string
+	// Options remembered from the last parcel.
+	Notify, Reauthorize bool
+	Result *Result // the outcome of the last scan or parcel
+	// SaleError is shown next to the sale number field.
+	SaleError string
+	Card      *Card // the sale that was looked up, ready to ship
+	Shift     []Parcel
+}
+
+// Result is the large banner: what just happened and what to do next.
+type Result struct {
+	Kind  string // "ok", "bad", "warn"
+	Title string
+	Text  string
+	// CheckURL, when set, offers to check the sale again (outcome unknown).
+	CheckURL string
+}
+
+// Card is a looked-up sale and the form that ships it.
+type Card struct {
+	SaleID   string
+	Customer string
+	Address  []string
+	Items    []string
+	Invoices []Invoice // tangible invoices, shipped or not
+	// Key is the ship form's idempotency key.
+	Key      string
+	Tracking string
+	Comment  string
+	Errors   map[string]string
+	// Reuse is set when the tracking number was already used on another
+	// sale: the packer must confirm before it is sent.
+	Reuse string
+}
+
+// Invoice is one choice of the "which invoice" question.
+type Invoice struct {
+	ID       string
+	Label    string
+	Shipped  bool
+	Selected bool
+}
+
+// Parcel is one line of the shift list.
+type Parcel struct {
+	At, SaleID, Tracking, Customer string
+}
+
+// Several reports whether the packer must choose an invoice.
+func (c *Card) Several() bool { return len(c.Invoices) > 1 }
+
+func resultClass(kind string) string { return "result result-" + kind }
+
+func resultRole(kind string) string {
+	if kind == "ok" {
+		return "status"
+	}
+	return "alert"
+}
