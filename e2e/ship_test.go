@@ -53,6 +53,17 @@ func focusedID(page *rod.Page) string {
 	return page.MustEval(`() => document.activeElement ? document.activeElement.id : ""`).String()
 }
 
+// waitFocus waits briefly for the focus to reach the field with id.
+func waitFocus(page *rod.Page, id string) bool {
+	for i := 0; i < 40; i++ {
+		if focusedID(page) == id {
+			return true
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	return false
+}
+
 func shippedTracking(t *testing.T, api *apiclient.Client, sale, invoice string) string {
 	t.Helper()
 	s, err := api.DetailSale(context.Background(), apiclient.DetailSaleParams{SaleID: sale})
@@ -76,7 +87,7 @@ func TestScannerShipsThreeParcelsWithoutAClick(t *testing.T) {
 	fx := fixtures(t)
 	page := signInAs(t, b, p, "fulfilment", true)
 	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
-	if focusedID(page) != "f-sale" {
+	if !waitFocus(page, "f-sale") {
 		t.Fatalf("focus is on %q, want the sale number", focusedID(page))
 	}
 	api := p.API(t)
@@ -84,12 +95,12 @@ func TestScannerShipsThreeParcelsWithoutAClick(t *testing.T) {
 		tracking := "1ZSCAN00000000000" + string(rune('A'+i))
 		scan(page, sale)
 		waitFor(t, page, "#card-title", sale)
-		if focusedID(page) != "f-tracking" {
+		if !waitFocus(page, "f-tracking") {
 			t.Fatalf("parcel %d: focus on %q after the sale scan", i, focusedID(page))
 		}
 		scan(page, tracking)
 		waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
-		if focusedID(page) != "f-sale" {
+		if !waitFocus(page, "f-sale") {
 			t.Fatalf("parcel %d: not ready for the next parcel (focus on %q)", i, focusedID(page))
 		}
 		if got := shippedTracking(t, api, sale, ""); got != tracking {
@@ -110,6 +121,9 @@ func TestDoubleEnterShipsOnce(t *testing.T) {
 	sale := fx.ScanToShip[3]
 	scan(page, sale)
 	waitFor(t, page, "#card-title", sale)
+	if !waitFocus(page, "f-tracking") {
+		t.Fatal("focus did not reach the tracking number")
+	}
 	page.Keyboard.MustType([]input.Key("DOUBLE-ENTER-1")...)
 	page.Keyboard.MustType(input.Enter)
 	page.Keyboard.MustType(input.Enter)
@@ -142,7 +156,7 @@ func TestShipMessagesAndInvoiceChoice(t *testing.T) {
 	fx := fixtures(t)
 	page := signInAs(t, b, p, "fulfilment", true)
 	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
-	for _, tc := range []struct{ sale, sel, want string }{
+	for _, tc := range []struct{ sale, sel, want string }{ // each scan starts from an emptied sale field
 		{fx.Intangible, ".result-warn", "Nothing to ship"},
 		{fx.Shipped, ".result-warn", "already shipped"},
 		{"1234567890123", "#f-sale-err", "No sale has the number"},
@@ -155,6 +169,7 @@ func TestShipMessagesAndInvoiceChoice(t *testing.T) {
 	page.MustElement("#f-sale").MustSelectAllText().MustInput("")
 	scan(page, two)
 	waitFor(t, page, "legend", "Which invoice")
+	waitFocus(page, "f-tracking")
 	radios := page.MustElements(`input[name=invoice_id]`)
 	if len(radios) != 2 {
 		t.Fatalf("%d invoice choices", len(radios))

@@ -34,5 +34,5 @@
     var el = (root || document).querySelector("[data-focus]");
     if (el) { el.focus(); if (el.select) el.select(); }
   }
-  document.addEventListener("htmx:afterSettle", function (ev) { autofocus(ev.detail.elt); });
+  document.addEventListener("htmx:afterSwap", function (ev) { autofocus(ev.detail.target || ev.detail.elt); });
 })();

@@ -50,7 +50,7 @@ type Flash struct {
 // localStorage, and lets error responses be swapped so the server's message
 // reaches the user.
 const HtmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,` +
-	`"historyCacheSize":0,"refreshOnHistoryMiss":true,"selfRequestsOnly":true,` +
+	`"historyCacheSize":0,"refreshOnHistoryMiss":true,"selfRequestsOnly":true,"defaultSettleDelay":0,` +
 	`"responseHandling":[{"code":"204","swap":false},{"code":"...","swap":true}]}`
 
 // FlashClass maps a flash kind to its CSS class.
