@@ -136,7 +136,7 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 	s.Sale = sale.SaleID.Value
 	card := &shippage.Card{SaleID: sale.SaleID.Value, Key: NewFormKey(), Errors: map[string]string{}}
 	cu := sale.Customer
-	card.Customer = strings.TrimSpace(text(cu.FirstName) + " " + text(cu.LastName))
+	card.Customer = customerName(sale)
 	unshipped := 0
 	for _, inv := range sale.Invoices {
 		if !tangibleInvoice(inv) {
@@ -181,6 +181,10 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 	s.Card = card
 }
 
+func customerName(sale *apiclient.Sale) string {
+	return strings.TrimSpace(text(sale.Customer.FirstName) + " " + text(sale.Customer.LastName))
+}
+
 func tangibleInvoice(inv apiclient.Invoice) bool {
 	for _, li := range inv.Lineitems {
 		if li.Type.Value == "product" && li.ProductTangible.Value == "Y" {
@@ -222,6 +226,9 @@ func (h *shipHandler) send(c echo.Context) error {
 	in := form.NewReader(vals)
 	saleID := in.Digits("sale", "Sale number", true, 20)
 	req := readShipRequest(in, saleID)
+	// The customer's name only labels the packer's own shift list; carrying
+	// it in the form saves reading the sale again after every parcel.
+	customer := in.Text("customer", form.Text{Label: "Customer", Max: 200})
 	key := in.Raw("_idem")
 	s := h.base(c)
 	s.Notify, s.Reauthorize = req.Notify, req.Reauthorize
@@ -271,7 +278,7 @@ func (h *shipHandler) send(c echo.Context) error {
 	}
 	switch {
 	case out.Succeeded():
-		return h.shipped(c, s, req, out.Replayed)
+		return h.shipped(c, s, req, customer, out.Replayed)
 	case apiclient.IsAlreadyShipped(out.Err):
 		s.Result = &shippage.Result{Kind: "warn", Title: "Already shipped",
 			Text: "Sale " + saleID + " was already marked shipped. Nothing was sent again. Scan the next sale."}
@@ -306,14 +313,10 @@ func (h *shipHandler) reused(ctx context.Context, req ShipRequest) (string, erro
 
 // shipped records the parcel and shows the screen ready for the next one:
 // the big success banner and the sale number field focused and empty.
-func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest, replayed bool) error {
+func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest, customer string, replayed bool) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	customer := ""
 	if !replayed {
-		if sale, err := h.api.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: req.SaleID}); err == nil {
-			customer = strings.TrimSpace(text(sale.Customer.FirstName) + " " + text(sale.Customer.LastName))
-		}
 		if err := h.st.RecordShipment(context.WithoutCancel(ctx), &store.Shipment{UserID: v.User.ID, SaleID: req.SaleID,
 			InvoiceID: req.InvoiceID, TrackingNumber: req.Tracking, Customer: customer, At: h.now()}); err != nil {
 			h.log.Error("record shipment", "request_id", RequestIDOf(c), "error", err)
@@ -349,7 +352,7 @@ func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest
 func (h *shipHandler) unknown(c echo.Context, s shippage.Screen, req ShipRequest) error {
 	sale, err := h.api.DetailSale(c.Request().Context(), apiclient.DetailSaleParams{SaleID: req.SaleID})
 	if err == nil && invoiceShipped(sale, req.InvoiceID) {
-		return h.shipped(c, s, req, false)
+		return h.shipped(c, s, req, customerName(sale), false)
 	}
 	check := url.Values{"sale": {req.SaleID}, "check": {"unknown"}, "tracking": {req.Tracking}}
 	if req.InvoiceID != "" {
