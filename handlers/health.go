@@ -101,7 +101,7 @@ func newMetrics() *metrics {
 		}, []string{"method", "route"}),
 	}
 	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{DisableCompression: true}) // the gzip middleware compresses
 	return m
 }
 
