@@ -57,7 +57,7 @@ func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return 
 // harness is a whole panel on a test server: real router, real middleware, a
 // temporary store and the sandbox behind a real HTTP client.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	srv *handlers.Server
 	ts  *httptest.Server
 	st  *store.Store
@@ -79,14 +79,14 @@ const apiUser, apiPass = "apiuser", "api-secret-password-123"
 // cheapHasher keeps tests fast; one test in auth uses the real parameters.
 var cheapHasher = auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1}, 8)
 
-func newHarness(t *testing.T, opts ...harnessOpt) *harness {
+func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
 	return newHarnessWith(t, nil, opts...)
 }
 
 // newHarnessWith is newHarness with extra options for the panel's API
 // client, e.g. short timeouts to test an upstream that hangs.
-func newHarnessWith(t *testing.T, clientOpts []apiclient.ClientOption, opts ...harnessOpt) *harness {
+func newHarnessWith(t testing.TB, clientOpts []apiclient.ClientOption, opts ...harnessOpt) *harness {
 	t.Helper()
 	cfg, _, err := config.Load("test", nil, func(string) string { return "" }, io.Discard, nil)
 	if err != nil {
