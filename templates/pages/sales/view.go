@@ -1,0 +1,124 @@
+// Package sales draws the sales search, the sale page and its comment and
+// "mark shipped" forms.
+package sales
+
+import "backoffice/templates/components"
+
+// Search is the sales search page: the filters as typed, their errors, and
+// one page of results.
+type Search struct {
+	Number, Name, Email, Phone, From, To string
+	// Sort and Dir are kept in hidden fields so a new search keeps the order.
+	Sort, Dir string
+	Sizes     []components.Option
+	Errors    map[string]string
+	// Notice is a message about the search itself, e.g. no sale with the
+	// number asked for.
+	Notice string
+	// Checked is false when the filters were refused and nothing was asked.
+	Checked bool
+	Rows    []Row
+	Headers []components.SortHeader
+	Pager   components.Pager
+	// FirstURL leads back to page 1 when the page asked for is past the end.
+	FirstURL string
+}
+
+// Row is one sale of the results.
+type Row struct {
+	ID, URL, Date, Customer, Total, Recurring, Declined string
+}
+
+// Detail is the sale page.
+type Detail struct {
+	ID       string
+	Placed   string
+	CSRF     string
+	Customer Customer
+	// Declined describes the last declined recurring payment, if any.
+	Declined string
+	Invoices []Invoice
+	Comments []Comment
+	// Alert is a message at the top of the page (an unknown outcome, or a
+	// problem that belongs to no field); AlertKind is "error" or "warn".
+	Alert, AlertKind string
+	// ReloadURL offers to read the sale again (after an unknown outcome).
+	ReloadURL string
+	// Ship is nil when the viewer may not ship or nothing is left to ship.
+	Ship *ShipForm
+	// Comment is nil when the viewer may not comment.
+	Comment *CommentForm
+}
+
+// Customer is the buyer as the sale page shows them.
+type Customer struct {
+	Name, Email, Phone, Paid string
+	Address                  []string
+}
+
+// Invoice is one invoice with its lines and shipment.
+type Invoice struct {
+	ID, Status, StatusKind string
+	Total, USDTotal        string
+	Placed, Shipped        string
+	// Tangible is false for invoices of digital goods only.
+	Tangible, IsShipped bool
+	Shipping            *Shipping
+	Items               []Item
+}
+
+// Shipping is the shipment of a tangible invoice.
+type Shipping struct {
+	Name     string
+	Address  []string
+	Method   string
+	Tracking string
+	// TrackingURL is the carrier's page for the parcel, set only when it is
+	// an http(s) address.
+	TrackingURL string
+	Date        string
+}
+
+// Item is a line item with its chosen options.
+type Item struct {
+	Name, Type, Amount, Status string
+	Options                    []ItemOption
+}
+
+// ItemOption is an option chosen on a line item.
+type ItemOption struct {
+	Name, Value, Surcharge string
+}
+
+// Comment is one entry of the sale's timeline.
+type Comment struct {
+	Author, At, Text string
+}
+
+// ShipForm is the "mark shipped" form of a sale.
+type ShipForm struct {
+	Key string
+	// Invoices are the unshipped tangible invoices to choose from; empty when
+	// the sale has a single invoice and none needs choosing.
+	Invoices    []components.Option
+	Tracking    string
+	Comment     string
+	Notify      bool
+	Reauthorize bool
+	Errors      map[string]string
+}
+
+// CommentForm adds a comment to a sale.
+type CommentForm struct {
+	Key        string
+	Text       string
+	CCCustomer bool
+	CCVendor   bool
+	Errors     map[string]string
+}
+
+// Unknown is the page shown when a write's outcome is unknown and the sale
+// could not be read again to check it.
+type Unknown struct {
+	ID, Message string
+}
