@@ -10,11 +10,15 @@ type Field struct {
 	Label string
 	// Type is the input type ("text" when empty); "textarea" and "select"
 	// draw those elements instead.
-	Type         string
-	Value        string
-	Hint         string
-	Error        string
-	Required     bool
+	Type     string
+	Value    string
+	Hint     string
+	Error    string
+	Required bool
+	// Conditional marks a field required only when another choice is made
+	// (e.g. weight for physical goods): it is neither "required" for the
+	// browser nor labelled "optional"; its hint says when it is needed.
+	Conditional  bool
 	Autocomplete string
 	InputMode    string
 	MaxLength    int

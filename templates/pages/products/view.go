@@ -1,0 +1,160 @@
+// Package products draws the product pages: the filtered, sorted and paged
+// list (and its results fragment), one product's details, the create and
+// edit form, and the delete confirmation.
+package products
+
+import "backoffice/templates/components"
+
+// ResultsID is the element the list's htmx requests swap; FiltersID is the
+// filter form, whose own requests need no sort fields back.
+const (
+	ResultsID = "product-results"
+	FiltersID = "product-filters"
+)
+
+// Row is one product in the list.
+type Row struct {
+	ID, Name, AssignedID, VendorProductID, Price, Kind string
+}
+
+// List is the list page: the filter form's values and the results.
+type List struct {
+	Name, VendorProductID, AssignedID string
+	PageSizes                         []components.Option
+	// SortOptions and DirOptions are the current order, chosen in the
+	// filter form; SortOOB sends them with the results fragment.
+	SortOptions, DirOptions []components.Option
+	SortOOB                 bool
+	Errors                  map[string]string
+	Headers                 []components.SortHeader
+	Rows                    []Row
+	Pager                   components.Pager
+	// Empty explains an empty result; FirstURL offers the first page when
+	// the one asked for is past the end.
+	Empty     string
+	FirstURL  string
+	CanCreate bool
+}
+
+// Fact is one labelled value on the detail page. Href is set only for an
+// http(s) address, which is then linked; anything else shows as text.
+type Fact struct {
+	Label, Value string
+	Href         string
+	Note         string // e.g. why an address is not linked
+	Pre          bool   // keep line breaks
+}
+
+// OptionRow is one option of a product with its values.
+type OptionRow struct {
+	ID, Name string
+	Values   []OptionValue
+}
+
+// OptionValue is one value of an option and its surcharge.
+type OptionValue struct{ Name, Surcharge string }
+
+// Detail is one product's page.
+type Detail struct {
+	ID, Name   string
+	Facts      []Fact
+	Options    []OptionRow
+	Categories []string
+	Images     []string
+	CanEdit    bool
+	CanDelete  bool
+	// OptionLinks links each option to its page, for roles that may open it.
+	OptionLinks bool
+}
+
+// Choice is one checkbox of the options or categories lists.
+type Choice struct {
+	ID, Label, Hint string
+	Checked         bool
+}
+
+// Form creates (ID "") or edits a product.
+type Form struct {
+	ID         string
+	Title      string
+	CSRF, Key  string
+	Name       string
+	Price      string
+	VendorPID  string
+	Desc       string
+	LongDesc   string
+	PendingURL string
+	// ApprovedURL is the address the buyer is sent to after paying.
+	ApprovedURL      string
+	Tangible         bool
+	Weight           string
+	Handling         string
+	Recurring        bool
+	RecurrenceN      string
+	RecurrenceUnit   string
+	DurationN        string
+	DurationUnit     string
+	StartupFee       string
+	Commission       bool
+	CommissionType   string
+	CommissionAmount string
+	Options          []Choice
+	Categories       []Choice
+	Errors           map[string]string
+}
+
+// Action is where the form posts.
+func (f Form) Action() string {
+	if f.ID == "" {
+		return "/products"
+	}
+	return "/products/" + f.ID
+}
+
+// Cancel is where "Cancel" leads.
+func (f Form) Cancel() string {
+	if f.ID == "" {
+		return "/products"
+	}
+	return "/products/" + f.ID
+}
+
+// Submit is the label of the submit button.
+func (f Form) Submit() string {
+	if f.ID == "" {
+		return "Create product"
+	}
+	return "Save changes"
+}
+
+// Units are the periods a recurrence or duration is counted in.
+var Units = []string{"Week", "Month", "Year"}
+
+// Forever is the duration of a subscription that runs until stopped.
+const Forever = "Forever"
+
+func unitOptions(selected string, forever bool) []components.Option {
+	var out []components.Option
+	if forever {
+		out = append(out, components.Option{Value: Forever, Label: "Forever", Selected: selected == Forever || selected == ""})
+	}
+	for _, u := range Units {
+		out = append(out, components.Option{Value: u, Label: u + "(s)", Selected: selected == u})
+	}
+	return out
+}
+
+func commissionTypes(selected string) []components.Option {
+	return []components.Option{
+		{Value: "", Label: "Choose…", Selected: selected == ""},
+		{Value: "percentage", Label: "Percentage of the price", Selected: selected == "percentage"},
+		{Value: "amount", Label: "Fixed amount", Selected: selected == "amount"},
+	}
+}
+
+// Confirm is the delete confirmation page.
+type Confirm struct {
+	ID, Name, AssignedID, Price string
+	CSRF, Key                   string
+	Error                       string
+}
