@@ -162,6 +162,9 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 	if len(card.Address) == 0 {
 		card.Address = lines(cu.Address1, cu.Address2, cityLine(cu.City, cu.State, cu.PostalCode), cu.CountryName)
 	}
+	if len(card.Address) > 0 && strings.EqualFold(card.Address[0], card.Customer) {
+		card.Address = card.Address[1:] // the name is already shown above the address
+	}
 	switch {
 	case len(card.Invoices) == 0:
 		s.Result = &shippage.Result{Kind: "warn", Title: "Nothing to ship on sale " + s.Sale,
