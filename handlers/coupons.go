@@ -1,28 +1,294 @@
 package handlers
 
-// PLACEHOLDER: replaced by the coupons implementation (issue 4).
-
 import (
+	"cmp"
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/form"
+	"backoffice/templates/components"
+	couponspage "backoffice/templates/pages/coupons"
 )
 
+// couponsAPI is what the coupon pages need of the Admin API.
+type couponsAPI interface {
+	ListCoupons(ctx context.Context) ([]apiclient.CouponSummary, error)
+	DetailCoupon(ctx context.Context, p apiclient.DetailCouponParams) (*apiclient.Coupon, error)
+	CreateCoupon(ctx context.Context, p apiclient.CreateCouponParams) (*apiclient.CouponResult, error)
+	UpdateCoupon(ctx context.Context, p apiclient.UpdateCouponParams) (*apiclient.CouponResult, error)
+	DeleteCoupon(ctx context.Context, p apiclient.DeleteCouponParams) (*apiclient.Result, error)
+	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
+}
+
+// couponsHandler serves the coupon pages: list and detail (coupons.view),
+// create and edit (coupons.edit), delete (coupons.delete). Every write goes
+// through the write path.
 type couponsHandler struct {
 	*web
 	wr  *writer
-	api *apiclient.Client
+	api couponsAPI
 }
 
 func newCouponsHandler(w *web, wr *writer, api *apiclient.Client) *couponsHandler {
 	return &couponsHandler{web: w, wr: wr, api: api}
 }
 
-func (h *couponsHandler) list(c echo.Context) error          { return echo.ErrNotImplemented }
-func (h *couponsHandler) newForm(c echo.Context) error       { return echo.ErrNotImplemented }
-func (h *couponsHandler) create(c echo.Context) error        { return echo.ErrNotImplemented }
-func (h *couponsHandler) show(c echo.Context) error          { return echo.ErrNotImplemented }
-func (h *couponsHandler) editForm(c echo.Context) error      { return echo.ErrNotImplemented }
-func (h *couponsHandler) update(c echo.Context) error        { return echo.ErrNotImplemented }
-func (h *couponsHandler) confirmDelete(c echo.Context) error { return echo.ErrNotImplemented }
-func (h *couponsHandler) delete(c echo.Context) error        { return echo.ErrNotImplemented }
+// couponCodePattern is the API's rule for coupon codes.
+var couponCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+
+// couponTypes are the API's coupon types with the words the panel uses.
+var couponTypes = []struct{ value, label string }{
+	{"sale", "Sale (whole order)"},
+	{"product", "Product (chosen products)"},
+	{"shipping", "Shipping (free shipping)"},
+}
+
+func couponTypeOptions(selected string, withAll bool) []components.Option {
+	var out []components.Option
+	if withAll {
+		out = append(out, components.Option{Value: "", Label: "All types", Selected: selected == ""})
+	}
+	for _, t := range couponTypes {
+		out = append(out, components.Option{Value: t.value, Label: t.label, Selected: t.value == selected})
+	}
+	return out
+}
+
+// couponDiscount puts a coupon's discount in words: "15% off", "10.00 off",
+// "free shipping".
+func couponDiscount(typ, percent string, hasPercent bool, value apiclient.Text) string {
+	switch {
+	case hasPercent:
+		return percent + "% off"
+	case !value.Blank():
+		return value.Value + " off"
+	case typ == "shipping":
+		return "free shipping"
+	}
+	return "none"
+}
+
+// couponDiscountKey orders discounts: percentages, then amounts, then none,
+// each by size.
+func couponDiscountKey(c apiclient.CouponSummary) (int, int64) {
+	if p, ok := c.PercentOff(); ok {
+		if n, err := form.ParseCents(p); err == nil {
+			return 0, n
+		}
+	}
+	if n, err := form.ParseCents(c.ValueOff.Value); err == nil && !c.ValueOff.Blank() {
+		return 1, n
+	}
+	return 2, 0
+}
+
+const couponsTarget = "#cp-results"
+
+func (h *couponsHandler) today() string { return h.now().UTC().Format("2006-01-02") }
+
+func (h *couponsHandler) list(c echo.Context) error {
+	qv := c.QueryParams()
+	q := ocReadQuery(qv, "/coupons", "", "code", "type", "expiry", "discount")
+	code := ocFilter(qv, "code")
+	typ := qv.Get("type")
+	if !slices.ContainsFunc(couponTypes, func(t struct{ value, label string }) bool { return t.value == typ }) {
+		typ = ""
+	}
+	q.filters = [][2]string{{"code", code}, {"type", typ}}
+	all, err := h.api.ListCoupons(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	needle := strings.ToLower(code)
+	rows := make([]apiclient.CouponSummary, 0, len(all))
+	for _, cp := range all {
+		if needle != "" && !strings.Contains(strings.ToLower(cp.CouponCode.Value), needle) {
+			continue
+		}
+		if typ != "" && !strings.EqualFold(cp.Type.Value, typ) {
+			continue
+		}
+		rows = append(rows, cp)
+	}
+	sortCoupons(rows, q.sort, q.desc)
+	total := len(rows)
+	last := max((total+q.size-1)/q.size, 1)
+	q.page = min(q.page, last)
+	start := (q.page - 1) * q.size
+	page := rows[start:min(start+q.size, total)]
+
+	v := couponspage.List{Code: code, Types: couponTypeOptions(typ, true), Sizes: ocSizeOptions(q.size), Dirs: q.dirs(),
+		Sorts: q.sorts([2]string{"", "Newest first"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
+			[2]string{"expiry", "Expiry date"}, [2]string{"discount", "Discount"}),
+		CanEdit: viewerOf(c).Role.Can(auth.CouponsEdit), Pager: q.pager(total, last, couponsTarget)}
+	v.Heads = []components.SortHeader{q.head("Code", "code", couponsTarget, false), q.head("Type", "type", couponsTarget, false),
+		q.head("Expires", "expiry", couponsTarget, false), q.head("Discount", "discount", couponsTarget, true)}
+	today := h.today()
+	for _, cp := range page {
+		pct, hasPct := cp.PercentOff()
+		r := couponspage.Row{Code: cp.CouponCode.Value, Type: cp.Type.Value, Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff),
+			Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value, Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today}
+		if couponCodePattern.MatchString(r.Code) {
+			r.Href = "/coupons/" + r.Code
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return h.render(c, http.StatusOK, "Coupons", couponspage.ListPage(v), couponspage.ResultsFragment(v, ocWithFilters(c, "cp-filters")))
+}
+
+// sortCoupons sorts by a column, the code breaking ties; without a column
+// the API's order (newest first) stays.
+func sortCoupons(rows []apiclient.CouponSummary, col string, desc bool) {
+	if col == "" {
+		if desc {
+			slices.Reverse(rows)
+		}
+		return
+	}
+	slices.SortStableFunc(rows, func(a, b apiclient.CouponSummary) int {
+		r := 0
+		switch col {
+		case "type":
+			r = cmp.Compare(strings.ToLower(a.Type.Value), strings.ToLower(b.Type.Value))
+		case "expiry":
+			r = cmp.Compare(a.DateExpire.Value, b.DateExpire.Value)
+		case "discount":
+			ka, na := couponDiscountKey(a)
+			kb, nb := couponDiscountKey(b)
+			r = cmp.Or(cmp.Compare(ka, kb), cmp.Compare(na, nb))
+		}
+		if r == 0 {
+			r = cmp.Compare(strings.ToLower(a.CouponCode.Value), strings.ToLower(b.CouponCode.Value))
+		}
+		if desc {
+			r = -r
+		}
+		return r
+	})
+}
+
+// couponCode reads the code from the path: the API's coupon-code charset
+// only, else 404 without asking the API.
+func couponCode(c echo.Context) (string, error) {
+	code := c.Param("code")
+	if !couponCodePattern.MatchString(code) {
+		return "", echo.NewHTTPError(http.StatusNotFound)
+	}
+	return code, nil
+}
+
+// coupon fetches the coupon named by the path; one the API does not know is
+// a 404.
+func (h *couponsHandler) coupon(c echo.Context) (*apiclient.Coupon, string, error) {
+	code, err := couponCode(c)
+	if err != nil {
+		return nil, "", err
+	}
+	cp, err := h.api.DetailCoupon(c.Request().Context(), apiclient.DetailCouponParams{CouponCode: code})
+	if apiclient.IsNotFound(err) {
+		return nil, "", echo.NewHTTPError(http.StatusNotFound)
+	}
+	return cp, code, err
+}
+
+// couponAllProducts reports whether a coupon applies to every product: the
+// API lists product "0" then.
+func couponAllProducts(cp *apiclient.Coupon) bool {
+	for _, p := range cp.Products {
+		if p.ProductID.Value == "0" {
+			return true
+		}
+	}
+	return false
+}
+
+func couponDiscountOf(cp *apiclient.Coupon) string {
+	pct, hasPct := cp.PercentOff()
+	return couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff)
+}
+
+func (h *couponsHandler) show(c echo.Context) error {
+	cp, code, err := h.coupon(c)
+	if err != nil {
+		return err
+	}
+	role := viewerOf(c).Role
+	base := "/coupons/" + code
+	v := couponspage.Detail{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
+		Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value,
+		Expired:     !cp.DateExpire.Blank() && cp.DateExpire.Value < h.today(),
+		AllProducts: couponAllProducts(cp), EditURL: base + "/edit", DeleteURL: base + "/delete",
+		CanEdit: role.Can(auth.CouponsEdit), CanDelete: role.Can(auth.CouponsDelete)}
+	if !v.AllProducts {
+		for _, p := range cp.Products {
+			id := p.ProductID.Value
+			pr := couponspage.Product{ID: id}
+			if form.IsDigits(id, 19) {
+				pr.Href = "/products/" + id
+			}
+			v.Products = append(v.Products, pr)
+		}
+	}
+	return h.render(c, http.StatusOK, "Coupon "+v.Code, couponspage.DetailPage(v), nil)
+}
+
+func (h *couponsHandler) confirmDelete(c echo.Context) error {
+	cp, code, err := h.coupon(c)
+	if err != nil {
+		return err
+	}
+	v := couponspage.Confirm{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
+		URL: "/coupons/" + code, CSRF: visitOf(c).CSRF, Key: NewFormKey()}
+	return h.render(c, http.StatusOK, "Delete coupon", couponspage.ConfirmPage(v), nil)
+}
+
+func (h *couponsHandler) delete(c echo.Context) error {
+	cp, code, err := h.coupon(c)
+	if err != nil {
+		return err
+	}
+	vals, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	out, err := h.wr.Do(c, Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
+		Key: vals.Get("_idem"), Params: url.Values{"coupon_code": {code}}, Before: couponBefore(cp),
+		Call: func(ctx context.Context) (string, error) {
+			_, err := h.api.DeleteCoupon(ctx, apiclient.DeleteCouponParams{CouponCode: code})
+			return "", err
+		}})
+	if err != nil {
+		return err
+	}
+	if !out.Succeeded() {
+		v := couponspage.Confirm{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
+			URL: "/coupons/" + code, CSRF: visitOf(c).CSRF, Key: NewFormKey(), Error: outcomeMessage(out)}
+		return h.render(c, http.StatusUnprocessableEntity, "Delete coupon", couponspage.ConfirmPage(v), nil)
+	}
+	h.flash(c, "ok", "Coupon "+code+" deleted.")
+	return redirect(c, "/coupons")
+}
+
+// couponBefore is a coupon's state for the audit log.
+func couponBefore(cp *apiclient.Coupon) url.Values {
+	v := url.Values{"coupon_code": {cp.CouponCode.Value}, "type": {cp.Type.Value}, "date_expire": {cp.DateExpire.Value},
+		"minimum_purchase": {cp.MinimumPurchase.Value}}
+	if p, ok := cp.PercentOff(); ok {
+		v.Set("percentage_off", p)
+	}
+	if !cp.ValueOff.Blank() {
+		v.Set("value_off", cp.ValueOff.Value)
+	}
+	for _, p := range cp.Products {
+		v.Add("product_id", p.ProductID.Value)
+	}
+	return v
+}

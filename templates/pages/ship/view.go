@@ -9,7 +9,7 @@ type Screen struct {
 	Sale string
 	// Options remembered from the last parcel.
 	Notify, Reauthorize bool
-	Result *Result // the outcome of the last scan or parcel
+	Result              *Result // the outcome of the last scan or parcel
 	// SaleError is shown next to the sale number field.
 	SaleError string
 	Card      *Card // the sale that was looked up, ready to ship

@@ -1,0 +1,421 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/form"
+	couponspage "backoffice/templates/pages/coupons"
+)
+
+// couponForm is the create and edit form of a coupon: the raw input for
+// showing it again, and the checked values for sending.
+type couponForm struct {
+	codeField                                               string // "coupon_code" on create, "new_code" on edit
+	Code, Type, Discount, Amount, Minimum, Expires, Applies string
+	Ticked                                                  []string
+	Errors                                                  form.Errors
+
+	code, typ, percent, value, minimum, expires string
+	all                                         bool
+	ids                                         []string
+}
+
+func readCouponForm(vals url.Values, codeField string) *couponForm {
+	return &couponForm{codeField: codeField, Code: vals.Get(codeField), Type: vals.Get("type"), Discount: vals.Get("discount"),
+		Amount: vals.Get("amount"), Minimum: vals.Get("minimum_purchase"), Expires: vals.Get("date_expire"),
+		Applies: vals.Get("applies"), Ticked: vals["product_id"], Errors: form.Errors{}}
+}
+
+// wantsChosenProducts reports whether the form asks for a product coupon on
+// chosen products, whose ids must be checked against the catalogue.
+func (f *couponForm) wantsChosenProducts() bool { return f.Type == "product" && f.Applies == "some" }
+
+// couponCheck is what validation needs besides the form.
+type couponCheck struct {
+	today time.Time
+	// keepExpiry is the stored expiry on edit: keeping it is allowed even
+	// when it has passed.
+	keepExpiry string
+	// known reports whether a product id is in the catalogue (nil: not
+	// checked, the form does not ask for chosen products).
+	known map[string]bool
+}
+
+// validate checks the form with the API's rules: a code of letters, digits,
+// - and _ (at most 255); a type of sale, product or shipping; percentage
+// off (above 0, at most 100, two decimals) or an amount off (money above 0),
+// never both, and neither for shipping; a minimum purchase of 0 or more; an
+// expiry date that exists and is not in the past; a product coupon applies
+// to all products or to at least one chosen product.
+func (f *couponForm) validate(vals url.Values, chk couponCheck) {
+	in := form.NewReader(vals)
+	edit := f.codeField == "new_code"
+	f.code = in.Text(f.codeField, form.Text{Label: "Coupon code", Required: edit, Max: 255})
+	if f.code != "" && in.Errors.Get(f.codeField) == "" && !couponCodePattern.MatchString(f.code) {
+		in.Errors.Add(f.codeField, "A coupon code may contain only letters, digits, - and _ (no spaces or other signs).")
+	}
+	f.typ = in.Choice("type", "Type", true, "sale", "product", "shipping")
+	amount := in.Text("amount", form.Text{Label: "The percentage or amount", Max: 20})
+	discount := in.Choice("discount", "Discount", false, "percent", "value")
+	switch {
+	case in.Errors.Get("type") != "":
+	case f.typ == "shipping":
+		if amount != "" {
+			in.Errors.Add("amount", "Shipping coupons give free shipping and take no discount: leave this empty.")
+		}
+	case discount == "" && in.Errors.Get("discount") == "":
+		in.Errors.Add("discount", "Choose percentage off or amount off.")
+	case amount == "" && in.Errors.Get("amount") == "":
+		in.Errors.Add("amount", "Enter the percentage or the amount off.")
+	case discount == "percent" && in.Errors.Get("amount") == "":
+		bp, err := form.ParseCents(amount)
+		switch {
+		case err != nil:
+			in.Errors.Add("amount", "The percentage "+err.Error())
+		case bp == 0:
+			in.Errors.Add("amount", "The percentage must be more than 0.")
+		case bp > 10000:
+			in.Errors.Add("amount", "The percentage can be at most 100.")
+		default:
+			f.percent = couponPercentText(bp)
+		}
+	case discount == "value":
+		f.value = in.Money("amount", form.Money{Label: "The amount off", Required: true})
+	}
+	f.minimum = in.Money("minimum_purchase", form.Money{Label: "Minimum purchase", Required: true, AllowZero: true})
+	opts := form.Date{Label: "Expiry date", Required: true}
+	if !edit || vals.Get("date_expire") != chk.keepExpiry {
+		opts.NotBefore = chk.today
+	}
+	f.expires, _ = in.Date("date_expire", opts)
+	if f.typ == "product" {
+		switch in.Choice("applies", "Applies to", false, "all", "some") {
+		case "all":
+			f.all = true
+		case "some":
+			f.ids = in.List("product_id", "Products", 1000)
+			switch {
+			case in.Errors.Get("product_id") != "":
+			case len(f.ids) == 0:
+				in.Errors.Add("product_id", "Tick at least one product, or choose All products.")
+			case chk.known != nil && slices.ContainsFunc(f.ids, func(id string) bool { return !chk.known[id] }):
+				in.Errors.Add("product_id", "A ticked product is no longer in the catalogue. Reload the page and tick again.")
+			}
+		default:
+			in.Errors.Add("applies", "Choose whether the coupon applies to all products or only to the ones ticked.")
+		}
+	}
+	for k, v := range in.Errors {
+		f.Errors.Add(k, v)
+	}
+}
+
+// couponPercentText writes hundredths of a percent as the API takes a
+// percent: 1500 → "15", 1250 → "12.5".
+func couponPercentText(bp int64) string {
+	s := strconv.FormatInt(bp/100, 10)
+	if frac := bp % 100; frac != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(100+frac, 10)[1:], "0")
+	}
+	return s
+}
+
+// products adds the coupon's products to what the write sends (the audit
+// log's and the idempotency key's copy): select_all, or the chosen ids.
+func (f *couponForm) products(sent url.Values) {
+	if f.typ != "product" {
+		return
+	}
+	if f.all {
+		sent.Set("select_all", "1")
+		return
+	}
+	sent["product_id"] = f.ids
+}
+
+// couponFormPage says where a coupon form posts and what it is called.
+type couponFormPage struct {
+	title, action, cancel, submit, key string
+}
+
+// couponProducts reads the whole catalogue for the form's checkboxes,
+// sorted by name.
+func (h *couponsHandler) couponProducts(ctx context.Context) ([]apiclient.Product, error) {
+	all, err := h.api.AllProducts(ctx, apiclient.ListProductsParams{}, 4)
+	if err != nil {
+		return nil, err
+	}
+	all = slices.DeleteFunc(all, func(p apiclient.Product) bool { return !form.IsDigits(p.ProductID.Value, 19) })
+	slices.SortStableFunc(all, func(a, b apiclient.Product) int {
+		return strings.Compare(strings.ToLower(a.Name.Value), strings.ToLower(b.Name.Value))
+	})
+	return all, nil
+}
+
+func couponKnownProducts(ps []apiclient.Product) map[string]bool {
+	m := make(map[string]bool, len(ps))
+	for _, p := range ps {
+		m[p.ProductID.Value] = true
+	}
+	return m
+}
+
+func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponForm, p couponFormPage, products []apiclient.Product) error {
+	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: visitOf(c).CSRF, Key: p.key,
+		Edit: f.codeField == "new_code", Code: f.Code, Types: couponTypeOptions(f.Type, false), Discount: f.Discount,
+		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: h.today(), Applies: f.Applies, Errors: f.Errors}
+	ticked := map[string]bool{}
+	for _, id := range f.Ticked {
+		ticked[id] = true
+	}
+	for _, pr := range products {
+		v.Products = append(v.Products, couponspage.Pick{ID: pr.ProductID.Value, Name: pr.Name.Or("Product " + pr.ProductID.Value),
+			Checked: ticked[pr.ProductID.Value]})
+	}
+	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
+}
+
+func newCouponPage(key string) couponFormPage {
+	return couponFormPage{title: "New coupon", action: "/coupons", cancel: "/coupons", submit: "Create coupon", key: key}
+}
+
+func (h *couponsHandler) newForm(c echo.Context) error {
+	products, err := h.couponProducts(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	f := &couponForm{codeField: "coupon_code", Type: "sale", Discount: "percent", Minimum: "0.00", Applies: "all", Errors: form.Errors{}}
+	return h.renderCouponForm(c, http.StatusOK, f, newCouponPage(NewFormKey()), products)
+}
+
+// couponAPIError puts a failed write's error on the form, next to the field
+// the API names.
+func couponAPIError(f *couponForm, out Outcome) {
+	if out.Unknown() {
+		f.Errors.Add("", outcomeMessage(out))
+		return
+	}
+	fields := map[string]string{"date_expire": "date_expire", "type": "type", "percentage_off": "amount", "value_off": "amount",
+		"minimum_purchase": "minimum_purchase", "product_id": "product_id", "select_all": "applies", f.codeField: f.codeField}
+	var ae *apiclient.Error
+	if errors.As(out.Err, &ae) && ae.Parameter == f.codeField && ae.Code == apiclient.CodeParameterInvalid {
+		f.Errors.Add(f.codeField, "2Checkout refused this code: another coupon already has it (codes are unique whatever the case). Choose another.")
+		return
+	}
+	applyAPIError(f.Errors, out.Err, fields)
+}
+
+func (h *couponsHandler) create(c echo.Context) error {
+	ctx := c.Request().Context()
+	vals, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	f := readCouponForm(vals, "coupon_code")
+	var products []apiclient.Product
+	chk := couponCheck{today: h.now().UTC()}
+	if f.wantsChosenProducts() {
+		if products, err = h.couponProducts(ctx); err != nil {
+			return err
+		}
+		chk.known = couponKnownProducts(products)
+	}
+	f.validate(vals, chk)
+	page := newCouponPage(ocKeepKey(vals.Get("_idem")))
+	rerender := func(status int) error {
+		if products == nil {
+			if products, err = h.couponProducts(ctx); err != nil {
+				// Keep the form even when the catalogue cannot be read
+				// (the upstream that just failed the write may be down):
+				// the ticked products stay ticked, by id.
+				products = nil
+				for _, id := range f.Ticked {
+					if form.IsDigits(id, 19) {
+						products = append(products, apiclient.Product{ProductID: apiclient.NewText(id)})
+					}
+				}
+				f.Errors[""] = strings.TrimSpace(f.Errors[""] + " The product list could not be read just now; only the products you ticked are listed.")
+			}
+		}
+		return h.renderCouponForm(c, status, f, page, products)
+	}
+	if f.Errors.Any() {
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	p := apiclient.CreateCouponParams{CouponCode: f.code, DateExpire: f.expires, Type: f.typ, PercentageOff: f.percent,
+		ValueOff: f.value, MinimumPurchase: f.minimum}
+	sent := url.Values{"date_expire": {f.expires}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
+	for k, v := range map[string]string{"coupon_code": f.code, "percentage_off": f.percent, "value_off": f.value} {
+		if v != "" {
+			sent.Set(k, v)
+		}
+	}
+	f.products(sent)
+	if f.typ == "product" {
+		if f.all {
+			p.SelectAll = apiclient.Bool(true)
+		} else {
+			p.ProductIDs = f.ids
+		}
+	}
+	target := "coupon:new"
+	if f.code != "" {
+		target = "coupon:" + f.code
+	}
+	out, err := h.wr.Do(c, Write{Action: "coupons.create", Permission: auth.CouponsEdit, Target: target, Key: vals.Get("_idem"), Params: sent,
+		Call: func(ctx context.Context) (string, error) {
+			r, err := h.api.CreateCoupon(ctx, p)
+			if err != nil {
+				return "", err
+			}
+			return r.CouponCode.Value, nil
+		}})
+	if err != nil {
+		return err
+	}
+	if !out.Succeeded() {
+		couponAPIError(f, out)
+		page.key = NewFormKey()
+		return rerender(http.StatusUnprocessableEntity)
+	}
+	code := couponOr(out.ID, f.code)
+	if !couponCodePattern.MatchString(code) {
+		h.flash(c, "ok", "Coupon created.")
+		return redirect(c, "/coupons")
+	}
+	h.flash(c, "ok", "Coupon "+code+" created.")
+	return redirect(c, "/coupons/"+code)
+}
+
+func couponOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func editCouponPage(code, key string) couponFormPage {
+	return couponFormPage{title: "Edit coupon " + code, action: "/coupons/" + code, cancel: "/coupons/" + code, submit: "Save changes", key: key}
+}
+
+// couponAndProducts reads the coupon of the path and the catalogue at once.
+func (h *couponsHandler) couponAndProducts(c echo.Context) (*apiclient.Coupon, string, []apiclient.Product, error) {
+	if _, err := couponCode(c); err != nil {
+		return nil, "", nil, err
+	}
+	var (
+		wg       sync.WaitGroup
+		products []apiclient.Product
+		perr     error
+	)
+	wg.Go(func() { products, perr = h.couponProducts(c.Request().Context()) })
+	cp, code, err := h.coupon(c)
+	wg.Wait()
+	if err == nil {
+		err = perr
+	}
+	return cp, code, products, err
+}
+
+func (h *couponsHandler) editForm(c echo.Context) error {
+	cp, code, products, err := h.couponAndProducts(c)
+	if err != nil {
+		return err
+	}
+	f := &couponForm{codeField: "new_code", Code: cp.CouponCode.Or(code), Type: strings.ToLower(cp.Type.Value),
+		Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value, Applies: "all", Errors: form.Errors{}}
+	if pct, ok := cp.PercentOff(); ok {
+		f.Discount, f.Amount = "percent", pct
+	} else if !cp.ValueOff.Blank() {
+		f.Discount, f.Amount = "value", cp.ValueOff.Value
+	}
+	if f.Type == "product" && !couponAllProducts(cp) {
+		f.Applies = "some"
+		for _, p := range cp.Products {
+			f.Ticked = append(f.Ticked, p.ProductID.Value)
+		}
+	}
+	return h.renderCouponForm(c, http.StatusOK, f, editCouponPage(code, NewFormKey()), products)
+}
+
+func (h *couponsHandler) update(c echo.Context) error {
+	cp, code, products, err := h.couponAndProducts(c)
+	if err != nil {
+		return err
+	}
+	vals, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	f := readCouponForm(vals, "new_code")
+	f.validate(vals, couponCheck{today: h.now().UTC(), keepExpiry: cp.DateExpire.Value, known: couponKnownProducts(products)})
+	page := editCouponPage(code, ocKeepKey(vals.Get("_idem")))
+	if f.Errors.Any() {
+		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
+	}
+	p := apiclient.UpdateCouponParams{CouponCode: code, Type: f.typ, MinimumPurchase: &f.minimum}
+	sent := url.Values{"coupon_code": {code}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
+	if f.code != code && f.code != cp.CouponCode.Value {
+		p.NewCode = &f.code
+		sent.Set("new_code", f.code)
+	}
+	if f.expires != cp.DateExpire.Value {
+		p.DateExpire = &f.expires
+		sent.Set("date_expire", f.expires)
+	}
+	switch {
+	case f.percent != "":
+		p.PercentageOff = &f.percent
+		sent.Set("percentage_off", f.percent)
+	case f.value != "":
+		p.ValueOff = &f.value
+		sent.Set("value_off", f.value)
+	}
+	f.products(sent)
+	if f.typ == "product" {
+		if f.all {
+			p.SelectAll = apiclient.Bool(true)
+		} else {
+			p.ProductIDs = f.ids
+		}
+	}
+	out, err := h.wr.Do(c, Write{Action: "coupons.update", Permission: auth.CouponsEdit, Target: "coupon:" + code, Key: vals.Get("_idem"),
+		Params: sent, Before: couponBefore(cp),
+		Call: func(ctx context.Context) (string, error) {
+			r, err := h.api.UpdateCoupon(ctx, p)
+			if err != nil {
+				return "", err
+			}
+			return r.CouponCode.Value, nil
+		}})
+	if err != nil {
+		return err
+	}
+	if !out.Succeeded() {
+		couponAPIError(f, out)
+		page.key = NewFormKey()
+		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
+	}
+	now := couponOr(out.ID, f.code)
+	if !couponCodePattern.MatchString(now) {
+		now = f.code
+	}
+	msg := "Coupon " + now + " saved."
+	if p.NewCode != nil {
+		msg = "Coupon " + code + " renamed to " + now + " and saved."
+	}
+	h.flash(c, "ok", msg)
+	return redirect(c, "/coupons/"+now)
+}

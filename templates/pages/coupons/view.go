@@ -1,0 +1,87 @@
+// Package coupons draws the coupon pages: the list the panel filters, sorts
+// and pages itself (the API sends every coupon at once), one coupon, the
+// create and edit form, and the delete confirmation.
+package coupons
+
+import "backoffice/templates/components"
+
+// Row is one coupon in the list.
+type Row struct {
+	Code     string
+	Href     string
+	Type     string
+	Discount string
+	Minimum  string
+	Expires  string
+	Expired  bool
+}
+
+// List is the filtered, sorted, paged list of coupons.
+type List struct {
+	Code    string // filter: code contains
+	Types   []components.Option
+	Sizes   []components.Option
+	Sorts   []components.Option
+	Dirs    []components.Option
+	Heads   []components.SortHeader
+	Rows    []Row
+	Pager   components.Pager
+	CanEdit bool
+}
+
+// Product is a product a coupon applies to.
+type Product struct{ ID, Href string }
+
+// Detail is one coupon's page.
+type Detail struct {
+	Code        string
+	Type        string
+	Discount    string
+	Minimum     string
+	Expires     string
+	Expired     bool
+	AllProducts bool
+	Products    []Product
+	EditURL     string
+	DeleteURL   string
+	CanEdit     bool
+	CanDelete   bool
+}
+
+// Pick is a product that can be ticked on the form.
+type Pick struct {
+	ID, Name string
+	Checked  bool
+}
+
+// Form creates or edits a coupon.
+type Form struct {
+	Title    string
+	Action   string
+	Cancel   string
+	Submit   string
+	CSRF     string
+	Key      string
+	Edit     bool
+	Code     string // coupon_code on create, new_code on edit
+	Types    []components.Option
+	Discount string // "percent" or "value"
+	Amount   string
+	Minimum  string
+	Expires  string
+	Today    string // YYYY-MM-DD, the earliest expiry offered
+	Applies  string // "all" or "some"
+	Products []Pick
+	Errors   map[string]string
+}
+
+// Confirm asks before deleting a coupon.
+type Confirm struct {
+	Code     string
+	Type     string
+	Discount string
+	URL      string // the coupon's page
+	CSRF     string
+	Key      string
+	Error    string
+}
