@@ -81,12 +81,26 @@ var cheapHasher = auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1
 
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
-	return newHarnessWith(t, nil, opts...)
+	return buildHarness(t, nil, nil, opts...)
 }
 
 // newHarnessWith is newHarness with extra options for the panel's API
-// client, e.g. short timeouts to test an upstream that hangs.
+// client, e.g. short timeouts to test an upstream that hangs, or a transport
+// that records or fakes what the upstream answers.
 func newHarnessWith(t testing.TB, clientOpts []apiclient.ClientOption, opts ...harnessOpt) *harness {
+	t.Helper()
+	return buildHarness(t, nil, clientOpts, opts...)
+}
+
+// newHarnessVia puts wrap in front of the sandbox for the panel's API calls
+// only (a recording or failing proxy, say); h.api still talks to the plain
+// sandbox, so results are checked where they landed.
+func newHarnessVia(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, clientOpts ...apiclient.ClientOption) *harness {
+	t.Helper()
+	return buildHarness(t, wrap, clientOpts)
+}
+
+func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, clientOpts []apiclient.ClientOption, opts ...harnessOpt) *harness {
 	t.Helper()
 	cfg, _, err := config.Load("test", nil, func(string) string { return "" }, io.Discard, nil)
 	if err != nil {
@@ -103,12 +117,20 @@ func newHarnessWith(t testing.TB, clientOpts []apiclient.ClientOption, opts ...h
 	}
 	sbts := httptest.NewServer(h.sb)
 	t.Cleanup(sbts.Close)
-	api, err := apiclient.New(sbts.URL+"/api", apiUser, apiPass,
+	if h.api, err = apiclient.New(sbts.URL+"/api", apiUser, apiPass); err != nil {
+		t.Fatal(err)
+	}
+	panelURL := sbts.URL
+	if wrap != nil {
+		proxy := httptest.NewServer(wrap(h.sb))
+		t.Cleanup(proxy.Close)
+		panelURL = proxy.URL
+	}
+	api, err := apiclient.New(panelURL+"/api", apiUser, apiPass,
 		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond)}, clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.api = api
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,

@@ -5,9 +5,7 @@ import (
 	"context"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"path"
 	"regexp"
@@ -17,10 +15,7 @@ import (
 	"time"
 
 	"backoffice/apiclient"
-	"backoffice/auth"
-	"backoffice/handlers"
 	"backoffice/sandbox"
-	"backoffice/static"
 	"backoffice/store"
 )
 
@@ -99,33 +94,11 @@ func (u *ocUpstream) lastSent(method string) url.Values {
 // upstream is quick to test.
 func newOCHarness(t *testing.T) (*harness, *ocUpstream) {
 	t.Helper()
-	h := newHarness(t)
-	up := &ocUpstream{sb: h.sb, last: map[string]url.Values{}, failFrom: map[string]int{}, seen: map[string]int{}}
-	uts := httptest.NewServer(up)
-	t.Cleanup(uts.Close)
-	api, err := apiclient.New(uts.URL+"/api", apiUser, apiPass, apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond),
-		apiclient.WithTimeouts(1500*time.Millisecond, 1500*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const key = "oc-test-session-key-0123456789-abcdefghijklm"
-	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: h.cfg.SessionIdle, Max: h.cfg.SessionMax, Now: h.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New("/static/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.srv, err = handlers.New(handlers.Deps{Config: h.cfg, Store: h.st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.ts = httptest.NewServer(h.srv.Handler)
-	t.Cleanup(h.ts.Close)
-	h.secrets = append(h.secrets, key)
+	var up *ocUpstream
+	h := newHarnessVia(t, func(sb *sandbox.Sandbox) http.Handler {
+		up = &ocUpstream{sb: sb, last: map[string]url.Values{}, failFrom: map[string]int{}, seen: map[string]int{}}
+		return up
+	}, apiclient.WithTimeouts(1500*time.Millisecond, 1500*time.Millisecond))
 	return h, up
 }
 

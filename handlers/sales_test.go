@@ -4,9 +4,7 @@ import (
 	"context"
 	"html"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -16,12 +14,8 @@ import (
 	"time"
 
 	"backoffice/apiclient"
-	"backoffice/auth"
-	"backoffice/config"
 	"backoffice/handlers"
 	"backoffice/sandbox"
-	"backoffice/static"
-	"backoffice/store/storetest"
 )
 
 // salesUpstream sits between the panel and the sandbox: it records every
@@ -125,47 +119,9 @@ func apiAnswer(status int, contentType, body string) *http.Response {
 // plain client of the same sandbox, for checking results there.
 func newSalesHarness(t *testing.T, opts ...apiclient.ClientOption) (*harness, *salesUpstream) {
 	t.Helper()
-	cfg, _, err := config.Load("test", nil, func(string) string { return "" }, io.Discard, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &harness{t: t, cfg: cfg, clock: &clock{t: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}, hasher: cheapHasher}
-	h.st = storetest.SQLite(t)
-	if h.sb, err = sandbox.New(sandbox.Config{Username: apiUser, Password: apiPass}); err != nil {
-		t.Fatal(err)
-	}
-	sbts := httptest.NewServer(h.sb)
-	t.Cleanup(sbts.Close)
-	if h.api, err = apiclient.New(sbts.URL+"/api", apiUser, apiPass); err != nil {
-		t.Fatal(err)
-	}
 	up := &salesUpstream{next: apiclient.NewTransport()}
-	opts = append([]apiclient.ClientOption{apiclient.WithHTTPClient(&http.Client{Transport: up}),
-		apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond)}, opts...)
-	panelAPI, err := apiclient.New(sbts.URL+"/api", apiUser, apiPass, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	key := "test-session-key-0123456789-abcdefghijklmnop"
-	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,
-		ShiftMax: cfg.ShiftSessionMax, Now: h.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	assets, err := static.New("/static/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.srv, err = handlers.New(handlers.Deps{Config: cfg, Store: h.st, API: panelAPI, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.ts = httptest.NewServer(h.srv.Handler)
-	t.Cleanup(h.ts.Close)
-	h.secrets = []string{apiPass, key}
-	return h, up
+	opts = append([]apiclient.ClientOption{apiclient.WithHTTPClient(&http.Client{Transport: up})}, opts...)
+	return newHarnessWith(t, opts), up
 }
 
 var saleFormKeyRe = regexp.MustCompile(`(?s)<form[^>]*action="(/sales/\d+/(?:comments|ship))".*?name="_idem" value="([^"]+)"`)
