@@ -83,12 +83,13 @@ func (h *accountHandler) view(c echo.Context, co *apiclient.CompanyInfo, ct *api
 	return view
 }
 
-// text shows an API value, treating null and the string "null" as empty.
+// text shows an API value, treating null and the string "null" as empty,
+// with invisible control characters made visible (see inert).
 func text(t apiclient.Text) string {
 	if t.Blank() {
 		return ""
 	}
-	return t.Value
+	return inert(t.Value)
 }
 
 func phone(n, ext apiclient.Text) string {

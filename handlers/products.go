@@ -388,7 +388,7 @@ func productURLFact(label string, t apiclient.Text) productspage.Fact {
 	if t.Blank() {
 		return f
 	}
-	if productWebURL(t.Value) {
+	if webURL(t.Value) {
 		f.Href = t.Value
 	} else {
 		f.Note = "(not a web address, so not linked)"
@@ -396,16 +396,6 @@ func productURLFact(label string, t apiclient.Text) productspage.Fact {
 	return f
 }
 
-// productWebURL accepts absolute http and https URLs with a host, the rule
-// the API applies to pending_url and approved_url.
-func productWebURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	return scheme == "http" || scheme == "https"
-}
 
 // ---- delete ----
 

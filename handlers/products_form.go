@@ -138,7 +138,7 @@ func productBool(in *form.Reader, name, label string) bool {
 
 func readProductURL(in *form.Reader, name, label string) string {
 	v := in.Text(name, form.Text{Label: label, Max: productMaxURL})
-	if v != "" && in.Errors.Get(name) == "" && !productWebURL(v) {
+	if v != "" && in.Errors.Get(name) == "" && !webURL(v) {
 		in.Errors.Add(name, label+" must be a full web address starting with http:// or https://.")
 	}
 	return v

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -283,7 +282,7 @@ func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 			Address: addressLines(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, sh.CountryName.Or(sh.CountryCode.Value)),
 			Method:  inert(sh.ShippingMethodName.Or("—")), Tracking: inert(sh.TrackingNumber.Or("")),
 			Date: sh.DateShipped.Or(inv.DateShipped.Or(""))}
-		if u := sh.TrackingURL.Or(""); saleWebURL(u) {
+		if u := sh.TrackingURL.Or(""); webURL(u) {
 			iv.Shipping.TrackingURL = u
 		}
 	}
@@ -375,46 +374,4 @@ func addressLines(a1, a2, city, state, postal apiclient.Text, country string) []
 		add(country)
 	}
 	return out
-}
-
-// saleWebURL accepts absolute http and https URLs with a host: any other
-// address from the API ("javascript:", "data:") is never linked.
-func saleWebURL(s string) bool {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	scheme := strings.ToLower(u.Scheme)
-	return scheme == "http" || scheme == "https"
-}
-
-// inert makes text from the API safe to read as well as to render: templ
-// escapes markup, and this shows invisible direction overrides and control
-// characters as visible codes, so "\u202Etxt.exe" cannot pose as "exe.txt"
-// and nothing invisible hides in a name or comment. Line breaks and tabs stay.
-func inert(s string) string {
-	if !strings.ContainsFunc(s, hiddenControl) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if hiddenControl(r) {
-			fmt.Fprintf(&b, "[U+%04X]", r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func hiddenControl(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-		return true
-	case r == 0x061c || r == 0x200e || r == 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069:
-		return true
-	}
-	return false
 }
