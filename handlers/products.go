@@ -396,7 +396,6 @@ func productURLFact(label string, t apiclient.Text) productspage.Fact {
 	return f
 }
 
-
 // ---- delete ----
 
 func (h *productsHandler) confirmDelete(c echo.Context) error {
