@@ -126,6 +126,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if env.Ready != nil {
 		env.Ready(public)
 	}
+	hctx, stopHousekeeping := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		housekeeping(hctx, st, cfg.ShiftSessionMax, log)
+		close(done)
+	}()
+	defer func() { stopHousekeeping(); <-done }() // before the store closes
 	return run(ctx, ln, srv.Handler, log)
 }
 
