@@ -3,12 +3,14 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,6 +55,45 @@ func (b *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
+
+// suite collects, across every test of the package, the log output of each
+// harness and every secret a test saw (passwords, cookies, CSRF tokens, the
+// API password, the secret word), so TestMain can check that none of them
+// ever reached a log line.
+var suite struct {
+	mu      sync.Mutex
+	logs    []*syncBuffer
+	secrets map[string]bool
+}
+
+func suiteSecret(s string) {
+	if len(s) < 8 {
+		return // too short to search for without false alarms
+	}
+	suite.mu.Lock()
+	defer suite.mu.Unlock()
+	if suite.secrets == nil {
+		suite.secrets = map[string]bool{}
+	}
+	suite.secrets[s] = true
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	suiteSecret("wh1sky") // the sandbox's secret word
+	suite.mu.Lock()
+	for _, buf := range suite.logs {
+		logs := buf.String()
+		for s := range suite.secrets {
+			if strings.Contains(logs, s) {
+				fmt.Fprintf(os.Stderr, "FAIL: a secret (%.4s…, %d characters) appears in the log output of the test suite\n", s, len(s))
+				code = 1
+			}
+		}
+	}
+	suite.mu.Unlock()
+	os.Exit(code)
+}
 
 // harness is a whole panel on a test server: real router, real middleware, a
 // temporary store and the sandbox behind a real HTTP client.
@@ -150,6 +191,11 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	h.ts = httptest.NewServer(h.srv.Handler)
 	t.Cleanup(h.ts.Close)
 	h.secrets = []string{apiPass, key}
+	suiteSecret(apiPass)
+	suiteSecret(key)
+	suite.mu.Lock()
+	suite.logs = append(suite.logs, h.logs)
+	suite.mu.Unlock()
 	return h
 }
 
@@ -158,6 +204,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 func (h *harness) addUser(email, role string, twoFactor bool) (u *store.User, password, secret string) {
 	h.t.Helper()
 	password = "correct horse battery " + role
+	suiteSecret(password)
 	hash, err := h.hasher.Hash(context.Background(), password)
 	if err != nil {
 		h.t.Fatal(err)
@@ -209,6 +256,10 @@ func (b *browser) do(req *http.Request) *http.Response {
 		b.csrf = m[1]
 	} else if m := csrfInput.FindStringSubmatch(b.body); m != nil {
 		b.csrf = m[1]
+	}
+	suiteSecret(b.csrf)
+	for _, c := range resp.Cookies() {
+		suiteSecret(c.Value)
 	}
 	resp.Body = io.NopCloser(strings.NewReader(b.body))
 	return resp
