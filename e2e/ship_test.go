@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/input"
+	"github.com/go-rod/rod/lib/proto"
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
@@ -182,5 +183,31 @@ func TestShipMessagesAndInvoiceChoice(t *testing.T) {
 	api := p.API(t)
 	if shippedTracking(t, api, two, second) != "TWO-INVOICES-1" || shippedTracking(t, api, two, fx.Invoices[two][0]) != "" {
 		t.Error("the sandbox does not show exactly the chosen invoice shipped")
+	}
+}
+
+// TestShipFitsSmallAndLandscapeScreens opens the screen with a sale card at
+// 320 px wide and in landscape: nothing may need sideways scrolling, the
+// inputs keep a 16 px font (no zoom on focus) and targets stay 44 px tall.
+func TestShipFitsSmallAndLandscapeScreens(t *testing.T) {
+	b := newBrowser(t)
+	p := startPanel(t, nil)
+	fx := fixtures(t)
+	page := signInAs(t, b, p, "fulfilment", true)
+	for _, vp := range []struct{ w, h int }{{320, 568}, {740, 360}} {
+		if err := (proto.EmulationSetDeviceMetricsOverride{Width: vp.w, Height: vp.h, DeviceScaleFactor: 2, Mobile: true}).Call(page); err != nil {
+			t.Fatal(err)
+		}
+		page.MustNavigate(p.URL + "/ship?sale=" + fx.TangibleTwoInvoices).MustWaitLoad()
+		if w := page.MustEval(`() => document.documentElement.scrollWidth`).Int(); w > vp.w {
+			t.Errorf("%dx%d: the page is %d px wide", vp.w, vp.h, w)
+		}
+		small := page.MustEval(`() => Array.from(document.querySelectorAll("main input:not([type=hidden]), main button, main select"))
+			.filter(e => e.offsetParent !== null)
+			.filter(e => parseFloat(getComputedStyle(e).fontSize) < 16 || (e.type !== "radio" && e.type !== "checkbox" && e.getBoundingClientRect().height < 44))
+			.map(e => (e.id || e.name || e.textContent.trim()) + " " + getComputedStyle(e).fontSize + " " + Math.round(e.getBoundingClientRect().height) + "px")`).Arr()
+		for _, s := range small {
+			t.Errorf("%dx%d: too small for the floor: %s", vp.w, vp.h, s.String())
+		}
 	}
 }
