@@ -26,8 +26,12 @@ func TestMoney(t *testing.T) {
 	bad := []string{"12,34", "1e3", "0x1p3", "NaN", "nan", "Inf", "-1", "0", "12.345", "999999999999", "+5", "1 000", "12.", "١٢", "12.3a"}
 	for _, in := range bad {
 		r := read("price", in)
-		if got := r.Money("price", Money{Label: "Price"}); got != "" || r.Errors.Get("price") == "" {
+		got := r.Money("price", Money{Label: "Price"})
+		if r.Errors.Get("price") == "" {
 			t.Errorf("Money(%q) = %q accepted", in, got)
+		}
+		if got != strings.TrimSpace(in) {
+			t.Errorf("Money(%q) returned %q: the input must be kept to show it again", in, got)
 		}
 	}
 	r := read("price", "")

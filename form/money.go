@@ -22,19 +22,21 @@ type Money struct {
 // dot and at most two decimals. It is parsed as text into whole cents and
 // never through a float, so "1e3", "0x1p3", "NaN", "Inf", "12,34" and "12.345"
 // are all refused with a clear message. It returns the amount normalised to
-// two decimals ("12.5" → "12.50"), or "" when empty or invalid.
+// two decimals ("12.5" → "12.50"); when the amount is invalid it returns what
+// was typed, so the form shows it again next to the message (like Text and
+// Date, the value is only sent when Errors is empty).
 func (r *Reader) Money(name string, o Money) string {
 	if o.Label == "" {
 		o.Label = "Amount"
 	}
 	v := r.Text(name, Text{Label: o.Label, Required: o.Required, Max: 20})
 	if v == "" || r.Errors.Get(name) != "" {
-		return ""
+		return v
 	}
 	cents, err := ParseCents(v)
 	if err != nil {
 		r.Errors.Add(name, o.Label+" "+err.Error())
-		return ""
+		return v
 	}
 	max := o.Max
 	if max == 0 {
@@ -43,10 +45,10 @@ func (r *Reader) Money(name string, o Money) string {
 	switch {
 	case cents == 0 && !o.AllowZero:
 		r.Errors.Add(name, o.Label+" must be more than 0.")
-		return ""
+		return v
 	case cents > max*100:
 		r.Errors.Add(name, fmt.Sprintf("%s must be at most %d.", o.Label, max))
-		return ""
+		return v
 	}
 	return FormatCents(cents)
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -527,9 +528,19 @@ func TestCreateProductValidation(t *testing.T) {
 		if msg := prodFieldError(b.body, c.field); msg == "" {
 			t.Errorf("%s: no message next to %s; top: %q", c.name, c.field, prodBetween(b.body, `class="alert alert-error"`, "</div>"))
 		}
-		// The input is kept.
+		// The input is kept: the other fields', and the bad value itself so
+		// it can be corrected rather than retyped.
 		if c.field != "name" && !strings.Contains(b.body, `value="Validation probe"`) {
 			t.Errorf("%s: the name typed was lost", c.name)
+		}
+		switch c.field {
+		case "price", "weight", "handling", "startup_fee", "commission_amount", "recurrence_n", "approved_url", "pending_url":
+			if v := c.set[c.field]; len(v) == 1 && v[0] != "" && !strings.Contains(b.body, `value="`+html.EscapeString(v[0])+`"`) {
+				t.Errorf("%s: the value typed (%q) was not shown again", c.name, v[0])
+			}
+			if !regexp.MustCompile(`id="f-` + c.field + `"[^>]*aria-invalid="true"`).MatchString(b.body) {
+				t.Errorf("%s: the field is not marked invalid", c.name)
+			}
 		}
 	}
 	if n := h.sb.Calls("create_product"); n != 0 {

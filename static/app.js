@@ -28,11 +28,15 @@
     if (meta) ev.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
   });
 
-  // Focus the element the server marked, e.g. the first invalid field after a
-  // swapped-in form, so keyboard and scanner users carry on where they are.
+  // Focus the first field that needs fixing, or else the field the server
+  // marked, so keyboard and scanner users carry on where they are.
   function autofocus(root) {
-    var el = (root || document).querySelector("[data-focus]");
+    root = root || document;
+    var el = root.querySelector('[aria-invalid="true"]') || root.querySelector("[data-focus]");
     if (el) { el.focus(); if (el.select) el.select(); }
   }
   document.addEventListener("htmx:afterSwap", function (ev) { autofocus(ev.detail.target || ev.detail.elt); });
+  if (document.querySelector('main [aria-invalid="true"]')) {
+    autofocus(document.querySelector("main"));
+  }
 })();
