@@ -26,7 +26,8 @@ func TestHashToken(t *testing.T) {
 		t.Fatalf("HashToken(abc) = %s", got)
 	}
 	tok := NewToken()
-	if HashToken(tok) != HashToken(tok) || HashToken(tok) == HashToken(NewToken()) {
+	first, again := HashToken(tok), HashToken(tok)
+	if first != again || first == HashToken(NewToken()) {
 		t.Fatal("HashToken not a function of its input")
 	}
 }

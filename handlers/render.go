@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -51,13 +50,4 @@ func title(s layout.Shell) string { return s.Title }
 func redirect(c echo.Context, url string) error {
 	htmx.Redirect(c.Response(), c.Request(), url)
 	return nil
-}
-
-// statusFor picks the status of a re-rendered form: 422 when the user has
-// something to fix, 200 otherwise.
-func statusFor(invalid bool) int {
-	if invalid {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusOK
 }

@@ -4,7 +4,6 @@
 package handlers
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -165,7 +164,3 @@ func ipExtractor(trusted []string) (echo.IPExtractor, error) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
-// errNotSignedIn is returned by handlers that find no viewer where the route
-// guard should have ensured one; it is a programming error.
-var errNotSignedIn = errors.New("handler reached without a signed-in viewer")

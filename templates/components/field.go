@@ -65,10 +65,3 @@ func (f Field) describedBy() string {
 	}
 	return s
 }
-
-func (f Field) invalid() string {
-	if f.Error != "" {
-		return "true"
-	}
-	return ""
-}
