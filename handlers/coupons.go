@@ -125,7 +125,7 @@ func (h *couponsHandler) list(c echo.Context) error {
 	start := (q.page - 1) * q.size
 	page := rows[start:min(start+q.size, total)]
 
-	v := couponspage.List{Code: code, Types: couponTypeOptions(typ, true), Sizes: ocSizeOptions(q.size), Dirs: q.dirs(),
+	v := couponspage.List{Code: code, Types: couponTypeOptions(typ, true), Sizes: pageSizeOptions(q.size), Dirs: q.dirs(),
 		Sorts: q.sorts([2]string{"", "Newest first"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
 			[2]string{"expiry", "Expiry date"}, [2]string{"discount", "Discount"}),
 		CanEdit: viewerOf(c).Role.Can(auth.CouponsEdit), Pager: q.pager(total, last, couponsTarget)}

@@ -40,20 +40,6 @@ func newOptionsHandler(w *web, wr *writer, api *apiclient.Client) *optionsHandle
 	return &optionsHandler{web: w, wr: wr, api: api}
 }
 
-// ocPageSizes are the page sizes the option and coupon lists offer; the
-// API allows 1 to 100.
-var ocPageSizes = []int{10, 20, 50, 100}
-
-const ocDefaultPageSize = 20
-
-func ocSizeOptions(size int) []components.Option {
-	out := make([]components.Option, 0, len(ocPageSizes))
-	for _, n := range ocPageSizes {
-		out = append(out, components.Option{Value: itoa(n), Label: itoa(n), Selected: n == size})
-	}
-	return out
-}
-
 // ocListQuery is the state of a list page as its URL carries it. Values
 // that are not offered fall back to the defaults rather than failing, so
 // an old or hand-edited link still shows a list.
@@ -70,16 +56,12 @@ type ocListQuery struct {
 // ocReadQuery reads page, size, sort and dir; sorts lists the columns that
 // may be sorted by ("" allowed when defSort is "").
 func ocReadQuery(q url.Values, basePath, defSort string, sorts ...string) ocListQuery {
-	lq := ocListQuery{page: 1, size: ocDefaultPageSize, sort: defSort, defSort: defSort, basePath: basePath}
+	lq := ocListQuery{page: 1, size: defaultPageSize, sort: defSort, defSort: defSort, basePath: basePath}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n >= 1 && n <= 100000 {
 		lq.page = n
 	}
-	if n, err := strconv.Atoi(q.Get("size")); err == nil {
-		for _, s := range ocPageSizes {
-			if s == n {
-				lq.size = n
-			}
-		}
+	if n, ok := pageSize(q.Get("size")); ok {
+		lq.size = n
 	}
 	for _, s := range sorts {
 		if q.Get("sort") == s {
@@ -110,7 +92,7 @@ func (q ocListQuery) sorts(choices ...[2]string) []components.Option {
 }
 
 func (q ocListQuery) dirs() []components.Option {
-	return []components.Option{{Value: "asc", Label: "Ascending", Selected: !q.desc}, {Value: "desc", Label: "Descending", Selected: q.desc}}
+	return dirOptions(q.desc)
 }
 
 // ocWithFilters reports whether an htmx list request should also get the
@@ -142,7 +124,7 @@ func (q ocListQuery) url() string {
 	if q.desc {
 		v.Set("dir", "desc")
 	}
-	if q.size != ocDefaultPageSize {
+	if q.size != defaultPageSize {
 		v.Set("size", itoa(q.size))
 	}
 	if q.page > 1 {
@@ -186,7 +168,7 @@ func (h *optionsHandler) list(c echo.Context) error {
 	q := ocReadQuery(qv, "/options", "option_id", "option_id", "option_name")
 	name, value := ocFilter(qv, "name"), ocFilter(qv, "value")
 	q.filters = [][2]string{{"name", name}, {"value", value}}
-	v := optionspage.List{Name: name, Value: value, Sizes: ocSizeOptions(q.size), Dirs: q.dirs(),
+	v := optionspage.List{Name: name, Value: value, Sizes: pageSizeOptions(q.size), Dirs: q.dirs(),
 		Sorts:   q.sorts([2]string{"option_id", "ID"}, [2]string{"option_name", "Name"}),
 		CanEdit: viewerOf(c).Role.Can(auth.OptionsEdit),
 		Heads:   []components.SortHeader{q.head("ID", "option_id", optionsTarget, false), q.head("Name", "option_name", optionsTarget, false)}}

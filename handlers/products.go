@@ -113,8 +113,6 @@ func productSortableCol(s string) bool {
 	return false
 }
 
-var productPageSizes = []int{10, 20, 50, 100}
-
 const productDefaultPageSize = 20
 
 // productQuery is the list's state as the URL carries it. Every value is
@@ -136,12 +134,8 @@ func parseProductQuery(q url.Values) (productQuery, form.Errors) {
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n >= 1 && n <= 1_000_000 {
 		pq.page = n
 	}
-	if n, err := strconv.Atoi(q.Get("pagesize")); err == nil {
-		for _, s := range productPageSizes {
-			if n == s {
-				pq.size = n
-			}
-		}
+	if n, ok := pageSize(q.Get("pagesize")); ok {
+		pq.size = n
 	}
 	pq.desc = strings.EqualFold(q.Get("sort_dir"), "desc")
 	if s := strings.ToLower(q.Get("sort")); productSortableCol(s) {
@@ -216,7 +210,7 @@ func (h *productsHandler) list(c echo.Context) error {
 	for _, col := range productSortable {
 		view.SortOptions = append(view.SortOptions, components.Option{Value: col.col, Label: col.label, Selected: col.col == q.sort})
 	}
-	view.DirOptions = []components.Option{{Value: "asc", Label: "Ascending", Selected: !q.desc}, {Value: "desc", Label: "Descending", Selected: q.desc}}
+	view.DirOptions = dirOptions(q.desc)
 	// The filter form's own requests carry its sort fields; other requests
 	// (column headings, pages) update them.
 	view.SortOOB = c.Request().Header.Get(htmx.HeaderTrigger) != productspage.FiltersID
@@ -224,9 +218,7 @@ func (h *productsHandler) list(c echo.Context) error {
 		// The address bar shows the list's state without empty fields.
 		c.Response().Header().Set(htmx.HeaderPushURL, q.url())
 	}
-	for _, n := range productPageSizes {
-		view.PageSizes = append(view.PageSizes, components.Option{Value: strconv.Itoa(n), Label: strconv.Itoa(n), Selected: n == q.size})
-	}
+	view.PageSizes = pageSizeOptions(q.size)
 	for _, col := range productColumns {
 		s := q
 		s.page, s.sort, s.desc = 1, col.col, false

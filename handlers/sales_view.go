@@ -32,8 +32,6 @@ var saleColumns = []struct {
 	{"usd_total", "Total (USD)", true}, {"recurring", "Recurring", false}, {"recurring_declined", "Declined", false},
 }
 
-var salePageSizes = []string{"10", "20", "50", "100"}
-
 // readSalesQuery reads and checks the search with list_sales's own rules, so
 // nothing the API would refuse is sent.
 func readSalesQuery(vals url.Values) (salesQuery, form.Errors) {
@@ -62,8 +60,12 @@ func readSalesQuery(vals url.Values) (salesQuery, form.Errors) {
 	if q.dir = in.Choice("dir", "Sort order", false, "asc", "desc"); in.Errors.Get("dir") != "" {
 		q.dir = ""
 	}
-	if s := in.Choice("size", "Results per page", false, salePageSizes...); s != "" && in.Errors.Get("size") == "" {
-		q.size, _ = strconv.Atoi(s)
+	if s := in.Text("size", form.Text{Label: "Results per page", Max: 20}); s != "" && in.Errors.Get("size") == "" {
+		if n, ok := pageSize(s); ok {
+			q.size = n
+		} else {
+			in.Errors.Add("size", "Choose one of the offered values for results per page.")
+		}
 	}
 	if p := in.Digits("page", "Page", false, 5); p != "" && in.Errors.Get("page") == "" {
 		q.page, _ = strconv.Atoi(p)
@@ -127,9 +129,11 @@ func (q salesQuery) params() apiclient.ListSalesParams {
 func (q salesQuery) view(errs form.Errors) salespage.Search {
 	v := salespage.Search{Number: q.number, Name: q.name, Email: q.email, Phone: q.phone, From: q.from, To: q.to,
 		Sort: q.sort, Dir: q.dir, Errors: errs}
-	for _, s := range salePageSizes {
-		v.Sizes = append(v.Sizes, components.Option{Value: s, Label: s, Selected: s == strconv.Itoa(q.size) || q.size == 0 && s == "20"})
+	size := q.size
+	if size == 0 {
+		size = defaultPageSize
 	}
+	v.Sizes = pageSizeOptions(size)
 	return v
 }
 
