@@ -120,6 +120,12 @@ func newBrowser(t *testing.T) *rod.Browser {
 	return b
 }
 
+// pageLifetime bounds everything one test does with a page, so a hung page
+// fails the test instead of hanging it. rod's Timeout is a deadline for the
+// page's whole life, not per step: a journey through many pages on a busy
+// machine needs minutes, not seconds.
+const pageLifetime = 4 * time.Minute
+
 // phone opens a page in a fresh incognito context (its own cookies) at a
 // 360x740 phone viewport.
 func phone(t *testing.T, b *rod.Browser) *rod.Page {
@@ -135,7 +141,7 @@ func phone(t *testing.T, b *rod.Browser) *rod.Page {
 	if err := p.SetViewport(&proto.EmulationSetDeviceMetricsOverride{Width: 360, Height: 740, DeviceScaleFactor: 2, Mobile: true}); err != nil {
 		t.Fatal(err)
 	}
-	return p.Timeout(20 * time.Second)
+	return p.Timeout(pageLifetime)
 }
 
 // fill types into the input named name, replacing what is there.
