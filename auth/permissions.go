@@ -8,11 +8,12 @@ import (
 )
 
 // Permission names one thing a route may require. Handlers check permissions,
-// never roles, so the role table below is the single place that decides who
-// may do what (SPEC §2).
+// never roles, so the role table below (and, for custom roles, the roles an
+// admin stores: see RoleBook) is the single place that decides who may do
+// what (SPEC §2).
 type Permission string
 
-// The permissions of SPEC §2.
+// The permissions of SPEC §2 and issue 10.
 const (
 	ProductsView   Permission = "products.view"
 	ProductsEdit   Permission = "products.edit" // create and update
@@ -26,10 +27,20 @@ const (
 	SalesView      Permission = "sales.view"
 	SalesComment   Permission = "sales.comment"
 	SalesShip      Permission = "sales.ship"
-	AccountView    Permission = "account.view" // secret word masked
-	AccountSecret  Permission = "account.secret"
-	UsersManage    Permission = "users.manage"
-	AuditView      Permission = "audit.view"
+	// SalesRefund issues a refund; above BACKOFFICE_REFUND_APPROVAL_OVER it
+	// still needs a second person's approval.
+	SalesRefund Permission = "sales.refund"
+	// SalesRefundRequest asks for a refund that someone holding
+	// RefundsApprove then approves or rejects.
+	SalesRefundRequest Permission = "sales.refund.request"
+	RefundsApprove     Permission = "refunds.approve"
+	SalesRecurring     Permission = "sales.recurring" // stop recurring billing
+	SalesReauth        Permission = "sales.reauth"
+	PaymentsView       Permission = "payments.view" // payouts: pending and past
+	AccountView        Permission = "account.view"  // secret word masked
+	AccountSecret      Permission = "account.secret"
+	UsersManage        Permission = "users.manage"
+	AuditView          Permission = "audit.view"
 )
 
 // Pseudo-permissions let every route declare a requirement, so a route table
@@ -42,12 +53,17 @@ const (
 	SignedIn Permission = "signed-in"
 )
 
-// Role is a named set of permissions assigned to a user.
+// Role is a named set of permissions assigned to a user: one of the built-in
+// roles below, or the name of a custom role an admin stored (RoleBook). The
+// methods on Role itself know only the built-in roles; a custom role's
+// permissions are data, read through RoleBook.Grants.
 type Role string
 
-// The roles of SPEC §2.
+// The built-in roles of SPEC §2 and issue 10. They cannot be edited or
+// deleted.
 const (
 	RoleAdmin      Role = "admin"
+	RoleFinance    Role = "finance"
 	RoleCatalogue  Role = "catalogue"
 	RoleSupport    Role = "support"
 	RoleFulfilment Role = "fulfilment"
@@ -62,11 +78,13 @@ var allPermissions = []Permission{
 	OptionsView, OptionsEdit, OptionsDelete,
 	CouponsView, CouponsEdit, CouponsDelete,
 	SalesView, SalesComment, SalesShip,
+	SalesRefund, SalesRefundRequest, RefundsApprove, SalesRecurring, SalesReauth,
+	PaymentsView,
 	AccountView, AccountSecret,
 	UsersManage, AuditView,
 }
 
-var allRoles = []Role{RoleAdmin, RoleCatalogue, RoleSupport, RoleFulfilment, RoleViewer}
+var allRoles = []Role{RoleAdmin, RoleFinance, RoleCatalogue, RoleSupport, RoleFulfilment, RoleViewer}
 
 type roleInfo struct {
 	label       string
@@ -81,6 +99,15 @@ var roles = map[Role]roleInfo{
 		description: "Everything: sets up the team, sees account details and the secret word, reads the audit log.",
 		perms:       allPermissions,
 	},
+	RoleFinance: {
+		label:       "Finance",
+		description: "Reads sales, refunds them and approves others' refund requests, reauthorizes payments, sees payouts and account contact details.",
+		perms: []Permission{
+			SalesView, SalesRefund, RefundsApprove, SalesReauth,
+			PaymentsView,
+			AccountView,
+		},
+	},
 	RoleCatalogue: {
 		label:       "Catalogue",
 		description: "Creates, edits and deletes products, product options and coupons; can read sales.",
@@ -93,10 +120,10 @@ var roles = map[Role]roleInfo{
 	},
 	RoleSupport: {
 		label:       "Support",
-		description: "Finds and reads sales and adds comments; looks up products, options, coupons and account contact details.",
+		description: "Finds and reads sales, adds comments, asks for refunds and stops recurring billing; looks up products, options, coupons and account contact details.",
 		perms: []Permission{
 			ProductsView, OptionsView, CouponsView,
-			SalesView, SalesComment,
+			SalesView, SalesComment, SalesRefundRequest, SalesRecurring,
 			AccountView,
 		},
 	},
@@ -119,48 +146,30 @@ var roles = map[Role]roleInfo{
 	},
 }
 
-// Valid reports whether r is one of the defined roles.
+// Valid reports whether r is one of the built-in roles. A custom role is
+// valid when RoleBook.Parse accepts it.
 func (r Role) Valid() bool {
 	_, ok := roles[r]
 	return ok
 }
 
-// Can reports whether a user with role r may use a route requiring p. It
-// denies by default: an unknown role or permission is refused, except that
-// Public is open to everyone, including the empty role of a visitor who is
-// not signed in.
-func (r Role) Can(p Permission) bool {
-	if p == Public {
-		return true
-	}
-	info, ok := roles[r]
-	if !ok {
-		return false
-	}
-	if p == SignedIn {
-		return true
-	}
-	return slices.Contains(info.perms, p)
-}
+// Can reports whether a user with built-in role r may use a route requiring
+// p. It denies by default: an unknown role or permission is refused, except
+// that Public is open to everyone, including the empty role of a visitor who
+// is not signed in. A custom role is unknown here: use RoleBook.Grants.
+func (r Role) Can(p Permission) bool { return r.Grants().Can(p) }
 
-// Permissions returns the permissions granted to r, in AllPermissions order;
-// nil for an unknown role. The slice is a copy.
-func (r Role) Permissions() []Permission {
-	info, ok := roles[r]
-	if !ok {
-		return nil
-	}
-	var out []Permission
-	for _, p := range allPermissions {
-		if slices.Contains(info.perms, p) {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// Grants returns what built-in role r grants; for any other value, Grants
+// that refuse everything but Public. RoleBook.Grants also knows custom roles.
+func (r Role) Grants() Grants { return builtinGrants[r] }
 
-// Label returns the role's display name, or the raw value for an unknown role
-// so a bad stored value is visible rather than blank.
+// Permissions returns the permissions granted to built-in role r, in
+// AllPermissions order; nil for any other value. The slice is a copy.
+func (r Role) Permissions() []Permission { return r.Grants().Permissions() }
+
+// Label returns the built-in role's display name, or the raw value for any
+// other role so a bad stored value is visible rather than blank. A custom
+// role's label is in its Grants or RoleDef.
 func (r Role) Label() string {
 	if info, ok := roles[r]; ok {
 		return info.label
@@ -168,8 +177,8 @@ func (r Role) Label() string {
 	return string(r)
 }
 
-// Description returns a one-line summary of what the role may do, for the
-// team pages; "" for an unknown role.
+// Description returns a one-line summary of what the built-in role may do,
+// for the team pages; "" for any other value.
 func (r Role) Description() string {
 	return roles[r].description
 }
@@ -177,8 +186,9 @@ func (r Role) Description() string {
 // String returns the stored form of the role.
 func (r Role) String() string { return string(r) }
 
-// ParseRole turns a stored or submitted value into a Role, ignoring case and
-// surrounding spaces; any other value is an error wrapping ErrUnknownRole.
+// ParseRole turns a stored or submitted value into a built-in Role, ignoring
+// case and surrounding spaces; any other value is an error wrapping
+// ErrUnknownRole. RoleBook.Parse also accepts custom roles.
 func ParseRole(s string) (Role, error) {
 	r := Role(strings.ToLower(strings.TrimSpace(s)))
 	if !r.Valid() {
@@ -187,7 +197,8 @@ func ParseRole(s string) (Role, error) {
 	return r, nil
 }
 
-// Roles returns every role in display order (most to least privileged).
+// Roles returns every built-in role in display order (most to least
+// privileged). RoleBook.Roles adds the custom ones.
 func Roles() []Role {
 	return slices.Clone(allRoles)
 }
@@ -202,6 +213,35 @@ func AllPermissions() []Permission {
 // Public and SignedIn.
 func (p Permission) Valid() bool {
 	return p == Public || p == SignedIn || slices.Contains(allPermissions, p)
+}
+
+// Describe says in plain words what the permission allows, for the role
+// editor's checkboxes; "" for anything that is not a real permission.
+func (p Permission) Describe() string { return permissionWords[p] }
+
+var permissionWords = map[Permission]string{
+	ProductsView:       "See products",
+	ProductsEdit:       "Create and edit products",
+	ProductsDelete:     "Delete products",
+	OptionsView:        "See product options",
+	OptionsEdit:        "Create and edit product options",
+	OptionsDelete:      "Delete product options",
+	CouponsView:        "See coupons",
+	CouponsEdit:        "Create and edit coupons",
+	CouponsDelete:      "Delete coupons",
+	SalesView:          "Find and read sales",
+	SalesComment:       "Add comments to sales",
+	SalesShip:          "Mark sales shipped",
+	SalesRefund:        "Refund sales (large refunds may still need approval)",
+	SalesRefundRequest: "Ask for a refund, for someone else to approve",
+	RefundsApprove:     "Approve or reject other people's refund requests",
+	SalesRecurring:     "Stop recurring billing",
+	SalesReauth:        "Reauthorize a payment",
+	PaymentsView:       "See payouts",
+	AccountView:        "See account contact and company details",
+	AccountSecret:      "Reveal the INS secret word",
+	UsersManage:        "Manage the team and its roles",
+	AuditView:          "Read the audit log",
 }
 
 // WorksShifts reports whether people in this role work warehouse shifts and

@@ -11,34 +11,40 @@ import (
 func TestRoleMatrix(t *testing.T) {
 	const Y, N = true, false
 	matrix := []struct {
-		perm                                          Permission
-		admin, catalogue, support, fulfilment, viewer bool
+		perm                                                   Permission
+		admin, finance, catalogue, support, fulfilment, viewer bool
 	}{
-		{ProductsView, Y, Y, Y, Y, Y},
-		{ProductsEdit, Y, Y, N, N, N},
-		{ProductsDelete, Y, Y, N, N, N},
-		{OptionsView, Y, Y, Y, N, Y},
-		{OptionsEdit, Y, Y, N, N, N},
-		{OptionsDelete, Y, Y, N, N, N},
-		{CouponsView, Y, Y, Y, N, Y},
-		{CouponsEdit, Y, Y, N, N, N},
-		{CouponsDelete, Y, Y, N, N, N},
-		{SalesView, Y, Y, Y, Y, Y},
-		{SalesComment, Y, N, Y, Y, N},
-		{SalesShip, Y, N, N, Y, N},
-		{AccountView, Y, N, Y, N, Y},
-		{AccountSecret, Y, N, N, N, N},
-		{UsersManage, Y, N, N, N, N},
-		{AuditView, Y, N, N, N, N},
+		{ProductsView, Y, N, Y, Y, Y, Y},
+		{ProductsEdit, Y, N, Y, N, N, N},
+		{ProductsDelete, Y, N, Y, N, N, N},
+		{OptionsView, Y, N, Y, Y, N, Y},
+		{OptionsEdit, Y, N, Y, N, N, N},
+		{OptionsDelete, Y, N, Y, N, N, N},
+		{CouponsView, Y, N, Y, Y, N, Y},
+		{CouponsEdit, Y, N, Y, N, N, N},
+		{CouponsDelete, Y, N, Y, N, N, N},
+		{SalesView, Y, Y, Y, Y, Y, Y},
+		{SalesComment, Y, N, N, Y, Y, N},
+		{SalesShip, Y, N, N, N, Y, N},
+		{SalesRefund, Y, Y, N, N, N, N},
+		{SalesRefundRequest, Y, N, N, Y, N, N},
+		{RefundsApprove, Y, Y, N, N, N, N},
+		{SalesRecurring, Y, N, N, Y, N, N},
+		{SalesReauth, Y, Y, N, N, N, N},
+		{PaymentsView, Y, Y, N, N, N, N},
+		{AccountView, Y, Y, N, Y, N, Y},
+		{AccountSecret, Y, N, N, N, N, N},
+		{UsersManage, Y, N, N, N, N, N},
+		{AuditView, Y, N, N, N, N, N},
 	}
-	if len(matrix) != 16 || len(AllPermissions()) != 16 {
+	if len(matrix) != 22 || len(AllPermissions()) != 22 {
 		t.Fatalf("matrix has %d rows, AllPermissions %d", len(matrix), len(AllPermissions()))
 	}
 	var rows []Permission
 	for _, row := range matrix {
 		rows = append(rows, row.perm)
 		for role, want := range map[Role]bool{
-			RoleAdmin: row.admin, RoleCatalogue: row.catalogue, RoleSupport: row.support,
+			RoleAdmin: row.admin, RoleFinance: row.finance, RoleCatalogue: row.catalogue, RoleSupport: row.support,
 			RoleFulfilment: row.fulfilment, RoleViewer: row.viewer,
 		} {
 			if got := role.Can(row.perm); got != want {
@@ -60,6 +66,8 @@ func TestPermissionStrings(t *testing.T) {
 		OptionsView: "options.view", OptionsEdit: "options.edit", OptionsDelete: "options.delete",
 		CouponsView: "coupons.view", CouponsEdit: "coupons.edit", CouponsDelete: "coupons.delete",
 		SalesView: "sales.view", SalesComment: "sales.comment", SalesShip: "sales.ship",
+		SalesRefund: "sales.refund", SalesRefundRequest: "sales.refund.request", RefundsApprove: "refunds.approve",
+		SalesRecurring: "sales.recurring", SalesReauth: "sales.reauth", PaymentsView: "payments.view",
 		AccountView: "account.view", AccountSecret: "account.secret",
 		UsersManage: "users.manage", AuditView: "audit.view",
 		Public: "public", SignedIn: "signed-in",
@@ -102,7 +110,7 @@ func TestCanDenyByDefault(t *testing.T) {
 }
 
 func TestParseRoleAndLabels(t *testing.T) {
-	if got := Roles(); !slices.Equal(got, []Role{"admin", "catalogue", "support", "fulfilment", "viewer"}) {
+	if got := Roles(); !slices.Equal(got, []Role{"admin", "finance", "catalogue", "support", "fulfilment", "viewer"}) {
 		t.Fatalf("Roles() = %v", got)
 	}
 	Roles()[0] = "mutated"
@@ -122,6 +130,9 @@ func TestParseRoleAndLabels(t *testing.T) {
 		if r.Label() == "" || r.Description() == "" || r.String() != string(r) {
 			t.Errorf("%s: missing label or description", r)
 		}
+		if g := r.Grants(); !g.Known() || !g.BuiltIn() || g.Role() != r || g.Label() != r.Label() {
+			t.Errorf("%s.Grants() = %+v", r, g)
+		}
 	}
 	if r, err := ParseRole(" Catalogue "); err != nil || r != RoleCatalogue {
 		t.Errorf("ParseRole with case and spaces: %q %v", r, err)
@@ -131,7 +142,33 @@ func TestParseRoleAndLabels(t *testing.T) {
 			t.Errorf("ParseRole(%q) err = %v", s, err)
 		}
 	}
-	if RoleAdmin.Label() != "Admin" || Role("odd").Label() != "odd" || Role("odd").Description() != "" {
+	if RoleFinance.Label() != "Finance" || RoleAdmin.Label() != "Admin" || Role("odd").Label() != "odd" || Role("odd").Description() != "" {
 		t.Error("labels")
+	}
+}
+
+func TestPermissionWords(t *testing.T) {
+	for _, p := range AllPermissions() {
+		if p.Describe() == "" {
+			t.Errorf("%s has no plain-words description for the role editor", p)
+		}
+	}
+	if Public.Describe() != "" || Permission("x").Describe() != "" {
+		t.Error("pseudo or unknown permission described")
+	}
+}
+
+func TestZeroGrantsDenyAll(t *testing.T) {
+	var g Grants
+	if !g.Can(Public) || g.Can(SignedIn) || g.Known() || g.Permissions() != nil || g.Privileged() {
+		t.Errorf("zero Grants = %+v", g)
+	}
+	for _, p := range AllPermissions() {
+		if g.Can(p) {
+			t.Errorf("zero Grants can %s", p)
+		}
+	}
+	if !RoleAdmin.Grants().Privileged() || RoleFinance.Grants().Privileged() || RoleSupport.Grants().Privileged() {
+		t.Error("Privileged: only admin among the built-in roles")
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"backoffice/form"
 )
 
 // TwoFactorPolicy says who must enrol a second factor before using the panel.
@@ -43,6 +45,15 @@ type Config struct {
 	APIURL      string
 	APIUsername string
 	APIPassword string
+
+	// RefundApprovals is false when BACKOFFICE_REFUND_APPROVAL_OVER is
+	// empty or "none": no refund needs a second person's approval.
+	RefundApprovals bool
+	// RefundApprovalOverCents is the largest refund, in minor units of the
+	// account's currency, that a holder of sales.refund makes without
+	// approval; larger ones, and every refund asked for by someone without
+	// sales.refund, need approval. Default 0: every refund does.
+	RefundApprovalOverCents int64
 
 	// TrustedProxies lists CIDR ranges whose X-Forwarded-For is believed.
 	TrustedProxies []string
@@ -119,6 +130,24 @@ var settings = []setting{
 		set: str(func(c *Config) *string { return &c.APIUsername })},
 	{flag: "api-password", env: "TCO_API_PASSWORD", help: "API password; in sandbox mode, the password the sandbox accepts (empty: generated)", secret: true,
 		set: str(func(c *Config) *string { return &c.APIPassword })},
+	{flag: "refund-approval-over", env: "BACKOFFICE_REFUND_APPROVAL_OVER", def: "0",
+		help: "refunds above this amount (in the account's currency) need a second person's approval, as do all refunds asked for without sales.refund; 0: all refunds; none: no approvals",
+		set: func(c *Config, v string) error {
+			// An empty variable reads as unset (the default applies), so
+			// "none" is the way to switch approvals off from the
+			// environment; an empty flag value does it too.
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "", "none", "off":
+				c.RefundApprovals, c.RefundApprovalOverCents = false, 0
+				return nil
+			}
+			cents, err := form.ParseCents(strings.TrimSpace(v))
+			if err != nil {
+				return fmt.Errorf("want an amount such as 0, 100 or 250.00, or none; the value %s", err)
+			}
+			c.RefundApprovals, c.RefundApprovalOverCents = true, cents
+			return nil
+		}},
 	{flag: "trusted-proxies", env: "BACKOFFICE_TRUSTED_PROXIES", help: "comma-separated CIDR ranges of reverse proxies whose X-Forwarded-For is trusted (empty: none)",
 		set: func(c *Config, v string) error {
 			c.TrustedProxies = splitList(v)
