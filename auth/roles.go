@@ -369,7 +369,8 @@ func validRoleName(s string) bool {
 
 // slugFromLabel derives a short name from the label ("Refunds only" →
 // "refunds-only"): ASCII letters and digits kept, every other run of
-// characters one hyphen. "" when nothing usable is left.
+// characters one hyphen, "role-" in front of a leading digit. "" when
+// nothing usable is left.
 func slugFromLabel(label string) string {
 	var b strings.Builder
 	hyphen := false
@@ -385,8 +386,8 @@ func slugFromLabel(label string) string {
 		hyphen = true
 	}
 	s := b.String()
-	for len(s) > 0 && (s[0] < 'a' || s[0] > 'z') {
-		s = strings.TrimLeft(s[1:], "-")
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		s = "role-" + s // a name starts with a letter
 	}
 	if len(s) > MaxRoleName {
 		s = strings.TrimRight(s[:MaxRoleName], "-")

@@ -85,6 +85,17 @@ func (r *RefundRequest) StateAt(now time.Time) string {
 	return r.State
 }
 
+// MoneyMayHaveMoved tells whether the refund was sent, or may have been:
+// sending, approved or unknown. Those count against what is left to refund
+// on the invoice (money.PanelRefund).
+func (r *RefundRequest) MoneyMayHaveMoved() bool {
+	switch r.State {
+	case RefundSending, RefundApproved, RefundUnknown:
+		return true
+	}
+	return false
+}
+
 // RefundStateForWrite maps the write path's idempotency state (IdemSucceeded,
 // IdemFailed, IdemUnknown) to the request's final state.
 func RefundStateForWrite(idemState string) string {
