@@ -227,3 +227,33 @@ func TestSlugFromLabel(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGrants measures the per-request cost of resolving a role: none
+// for a built-in role, one primary-key lookup for a custom one.
+func BenchmarkGrants(b *testing.B) {
+	for _, backend := range []struct {
+		name string
+		cfg  func(testing.TB) store.Config
+	}{{"sqlite", storetest.SQLiteConfig}, {"postgres", storetest.PostgresConfig}} {
+		b.Run(backend.name, func(b *testing.B) {
+			cfg := backend.cfg(b)
+			s := storetest.Open(b, cfg)
+			if err := s.Migrate(b.Context()); err != nil {
+				b.Fatal(err)
+			}
+			book := NewRoleBook(s, nil)
+			if _, errs, err := book.Create(b.Context(), roleForm("Refunds only", SalesRefund, SalesView), 1); err != nil || errs.Any() {
+				b.Fatal(errs, err)
+			}
+			for _, r := range []Role{RoleSupport, "refunds-only"} {
+				b.Run(string(r), func(b *testing.B) {
+					for b.Loop() {
+						if g, err := book.Grants(b.Context(), r); err != nil || !g.Can(SalesView) {
+							b.Fatal(g, err)
+						}
+					}
+				})
+			}
+		})
+	}
+}
