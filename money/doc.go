@@ -8,6 +8,21 @@
 // requests, templates or the store: handlers read a form with it, decide
 // with it, and send what it returns through the write path.
 //
+// # Use
+//
+// The sale page: Assess(sale, now, accountCurrency, panelRefunds) gives
+// each invoice's and line's refund position (Why says why not);
+// Subscriptions and AuthorizationOf give the recurring lines and the
+// card authorization. A refund form: ReadInvoiceRefund or
+// ReadLineitemRefund check it into a Refund (errors keyed to the form's
+// fields); Refund.Sentence asks for confirmation; Policy.Decide routes it
+// (Direct: send Refund.InvoiceParams or LineitemParams; NeedsApproval:
+// store a request). Approving: rebuild the Refund from the stored request,
+// Recheck it against a fresh Assess, claim the request in the store, send
+// it under the request's own idempotency key. Refundable.Refusal,
+// StopRefusal and ReauthRefusal word what 2Checkout refused. /payments:
+// PayoutOf, PayoutsCSVHeader, Payout.CSVRecord.
+//
 // The rules that no source states outright are decided here, in one place:
 //
 // # Currency

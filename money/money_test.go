@@ -279,6 +279,14 @@ func TestReadLineitemRefund(t *testing.T) {
 	if r.Sentence() != "Refund USD 5.00 for Pen to the buyer?" {
 		t.Errorf("anonymous sentence %q", r.Sentence())
 	}
+	anon.Customer = apiclient.Customer{FirstName: txt("Li"), LastName: txt("Wei"), CardholderName: txt("L WEI")}
+	if rf := Assess(anon, t0, "USD", nil); rf.Customer != "Li Wei" {
+		t.Errorf("buyer's name: %q", rf.Customer)
+	}
+	anon.Customer.FirstName, anon.Customer.LastName = apiclient.Text{}, txt("")
+	if rf := Assess(anon, t0, "USD", nil); rf.Customer != "L WEI" {
+		t.Errorf("cardholder's name: %q", rf.Customer)
+	}
 }
 
 func TestUnreadableAmounts(t *testing.T) {

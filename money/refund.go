@@ -200,15 +200,18 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 }
 
 // customerName is who a refund goes to, for sentences: the invoice's
-// customer_name, else the buyer's first and last name, else the
-// cardholder's name; "" when none is known.
+// customer_name (for the sale as a whole, the latest invoice's), else the
+// buyer's first and last name, else the cardholder's name; "" when none is
+// known.
 func customerName(s *apiclient.Sale, inv *apiclient.Invoice) string {
 	if inv != nil && !inv.CustomerName.Blank() {
 		return strings.TrimSpace(inv.CustomerName.Value)
 	}
-	for i := len(s.Invoices) - 1; inv == nil && i >= 0; i-- {
-		if !s.Invoices[i].CustomerName.Blank() {
-			return strings.TrimSpace(s.Invoices[i].CustomerName.Value)
+	if inv == nil {
+		for i := len(s.Invoices) - 1; i >= 0; i-- {
+			if !s.Invoices[i].CustomerName.Blank() {
+				return strings.TrimSpace(s.Invoices[i].CustomerName.Value)
+			}
 		}
 	}
 	c := s.Customer

@@ -37,6 +37,7 @@ func runMoneySuite(t *testing.T, newCfg newConfig) {
 		{"RefundDecisions", testRefundDecisions},
 		{"DirectRefunds", testDirectRefunds},
 		{"RefundExpiry", testRefundExpiry},
+		{"StaleRefunds", testStaleRefunds},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -466,5 +467,40 @@ func testRefundExpiry(t *testing.T, _ store.Config, s *store.Store) {
 	}
 	if _, err := s.ClaimRefundRequest(ctx, fresh.ID, fin.ID, week); err != nil {
 		t.Errorf("fresh request: %v", err)
+	}
+}
+
+// A refund left "sending" by an instance that stopped becomes unknown, and
+// can then be settled.
+func testStaleRefunds(t *testing.T, _ store.Config, s *store.Store) {
+	ctx := t.Context()
+	sup, fin := mustUser(t, s, "support@example.com"), mustUser(t, s, "finance@example.com")
+	stuck, _, _ := s.CreateRefundRequest(ctx, newRequest(sup.ID, "stuck", base))
+	recent, _, _ := s.CreateRefundRequest(ctx, newRequest(sup.ID, "recent", base))
+	if _, err := s.ClaimRefundRequest(ctx, stuck.ID, fin.ID, at(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimRefundRequest(ctx, recent.ID, fin.ID, at(30*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.MarkStaleRefundsUnknown(ctx, at(15*time.Minute), at(31*time.Minute))
+	if err != nil || n != 1 {
+		t.Fatalf("MarkStaleRefundsUnknown = %d, %v", n, err)
+	}
+	got, _ := s.RefundRequestByID(ctx, stuck.ID)
+	if got.State != store.RefundUnknown || got.Outcome != store.StaleRefundOutcome || !got.MoneyMayHaveMoved() {
+		t.Errorf("stuck refund: %+v", got)
+	}
+	if r, _ := s.RefundRequestByID(ctx, recent.ID); r.State != store.RefundSending {
+		t.Errorf("recent refund touched: %s", r.State)
+	}
+	if err := s.FinishRefundRequest(ctx, stuck.ID, store.RefundFailed, "Checked: not refunded", at(time.Hour)); err != nil {
+		t.Errorf("settle: %v", err)
+	}
+	for state, want := range map[string]bool{store.RefundPending: false, store.RefundSending: true, store.RefundApproved: true,
+		store.RefundUnknown: true, store.RefundFailed: false, store.RefundRejected: false, store.RefundExpired: false} {
+		if got := (&store.RefundRequest{State: state}).MoneyMayHaveMoved(); got != want {
+			t.Errorf("MoneyMayHaveMoved(%s) = %v", state, got)
+		}
 	}
 }

@@ -279,6 +279,23 @@ func (s *Store) ExpireRefundRequests(ctx context.Context, now time.Time) (int, e
 	return int(n), nil
 }
 
+// StaleRefundOutcome is the outcome MarkStaleRefundsUnknown records.
+const StaleRefundOutcome = "The panel stopped while sending this refund, so it is not known whether 2Checkout made it. Check the sale before refunding again."
+
+// MarkStaleRefundsUnknown turns refunds still "sending" since before the
+// cutoff into "unknown" (housekeeping): the instance that sent them
+// stopped before recording 2Checkout's answer. Unknown refunds still count
+// against what is left on the invoice, so nothing is refunded twice; a
+// person checks the sale and settles them with FinishRefundRequest.
+func (s *Store) MarkStaleRefundsUnknown(ctx context.Context, before, now time.Time) (int, error) {
+	n, err := s.exec(ctx, s.db, "UPDATE refund_requests SET state = ?, outcome = ?, updated_at = ? WHERE state = ? AND updated_at < ?",
+		RefundUnknown, StaleRefundOutcome, micros(now), RefundSending, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("store: mark stale refunds unknown: %w", err)
+	}
+	return int(n), nil
+}
+
 // maxRefundList bounds every list; a team sees far fewer refunds a week.
 const maxRefundList = 500
 
