@@ -168,7 +168,12 @@ func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int, error
 		return 0, fmt.Errorf("store: prune attempts: %w", err)
 	}
 	if s.backend == backendPostgres {
-		if _, err := s.exec(ctx, s.db, "DELETE FROM throttle_locks WHERE touched_at < ?", micros(before)); err != nil {
+		// SKIP LOCKED: the prune never waits for a row a claim holds, so a
+		// claim holding one key's row while it waits for another's cannot
+		// deadlock with it.
+		if _, err := s.exec(ctx, s.db, `DELETE FROM throttle_locks WHERE key IN (
+				SELECT key FROM throttle_locks WHERE touched_at < ? ORDER BY key FOR UPDATE SKIP LOCKED)`,
+			micros(before)); err != nil {
 			return int(n), fmt.Errorf("store: prune throttle locks: %w", err)
 		}
 	}
