@@ -38,6 +38,7 @@ type Client struct {
 	maxBody      int64
 	logger       *slog.Logger
 	userAgent    string
+	breaker      *breaker // nil: none
 }
 
 // ClientOption configures a [Client] in [New]. (The name Option belongs to the
@@ -47,7 +48,9 @@ type ClientOption func(*Client) error
 // WithHTTPClient uses hc instead of the default client. Its CheckRedirect is
 // replaced on a copy, because following a redirect would resend the Basic
 // credentials to wherever the API points; a transport that skips certificate
-// verification is refused.
+// verification is refused, and so is a Timeout (or an *http.Transport
+// ResponseHeaderTimeout) shorter than the longer of the read and write
+// timeouts, which would cut calls the client allows.
 func WithHTTPClient(hc *http.Client) ClientOption {
 	return func(c *Client) error {
 		if hc == nil {
@@ -63,8 +66,10 @@ func WithHTTPClient(hc *http.Client) ClientOption {
 	}
 }
 
-// WithTimeouts sets the total time a read and a write may take, retries
-// included. Zero keeps the default.
+// WithTimeouts sets the total time a read and a write may take, from the
+// first dial to the last byte of the answer, retries and their waits
+// included. It is the one limit on a call: the default transport has no
+// timeout of its own that could end a call sooner. Zero keeps the default.
 func WithTimeouts(read, write time.Duration) ClientOption {
 	return func(c *Client) error {
 		if read < 0 || write < 0 {
@@ -166,16 +171,40 @@ func New(baseURL, username, password string, opts ...ClientOption) (*Client, err
 	if c.http == nil {
 		c.http = &http.Client{Transport: NewTransport(), CheckRedirect: noRedirects}
 	}
+	if err := c.checkHTTPTimeouts(); err != nil {
+		return nil, err
+	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) && c.logger != nil {
 		c.logger.Warn("apiclient: API credentials will cross the network unencrypted", "scheme", "http")
 	}
 	return c, nil
 }
 
+// checkHTTPTimeouts refuses an http.Client whose own limits are shorter than
+// a call may take: a 10 s header timeout under a 20 s write timeout turned
+// every slow write into "outcome unknown" at 10 s (issue 9).
+func (c *Client) checkHTTPTimeouts() error {
+	longest := max(c.readTimeout, c.writeTimeout)
+	if c.http.Timeout > 0 && c.http.Timeout < longest {
+		return fmt.Errorf("apiclient: the HTTP client's Timeout (%v) is shorter than a call may take (%v); leave it zero", c.http.Timeout, longest)
+	}
+	if t, ok := c.http.Transport.(*http.Transport); ok && t.ResponseHeaderTimeout > 0 && t.ResponseHeaderTimeout < longest {
+		return fmt.Errorf("apiclient: the transport's ResponseHeaderTimeout (%v) is shorter than a call may take (%v); leave it zero", t.ResponseHeaderTimeout, longest)
+	}
+	return nil
+}
+
+// Timeouts returns the read and write timeouts in force: a write still
+// pending after the write timeout (plus the time to record it) can only
+// belong to a process that died.
+func (c *Client) Timeouts() (read, write time.Duration) { return c.readTimeout, c.writeTimeout }
+
 // NewTransport returns the transport New uses by default: short dial and TLS
-// handshake timeouts, a response-header timeout, an idle pool sized for many
-// concurrent pages (Go's default keeps only two idle connections per host, so
-// bursts would keep opening new ones), and HTTP/2 when the server offers it.
+// handshake timeouts, an idle pool sized for many concurrent pages (Go's
+// default keeps only two idle connections per host, so bursts would keep
+// opening new ones), and HTTP/2 when the server offers it. It has no
+// response-header timeout: each call's deadline (see [WithTimeouts]) covers
+// the wait for the answer, so a write may take its whole write timeout.
 // Certificates are always verified.
 func NewTransport() *http.Transport {
 	return &http.Transport{
@@ -186,7 +215,6 @@ func NewTransport() *http.Transport {
 		}).DialContext,
 		TLSHandshakeTimeout:   5 * time.Second,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-		ResponseHeaderTimeout: 10 * time.Second,
 		ExpectContinueTimeout: time.Second,
 		MaxIdleConns:          256,
 		MaxIdleConnsPerHost:   128,

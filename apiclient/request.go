@@ -104,16 +104,33 @@ type attemptResult struct {
 	level      slog.Level
 }
 
-// call is the one request function: it encodes params, applies the per-call
-// deadline, sends, retries reads, reads and decodes the body into out, and
-// maps every failure to a typed error.
+// call is the one request function: it encodes params, asks the circuit
+// breaker, applies the per-call deadline, sends, retries reads, reads and
+// decodes the body into out, and maps every failure to a typed error.
 func (c *Client) call(ctx context.Context, m *MethodInfo, params any, out enveloper) error {
 	form, err := encodeParams(params)
 	if err != nil {
 		return fmt.Errorf("apiclient: %s: %w", m.Path(), err)
 	}
-	encoded := form.Encode()
+	if c.breaker == nil {
+		return c.send(ctx, m, form.Encode(), out)
+	}
+	probe, err := c.breaker.allow(m)
+	if err != nil {
+		c.logRefused(ctx, m, err)
+		return err
+	}
+	err = c.send(ctx, m, form.Encode(), out)
+	if tr := c.breaker.done(probe, judge(ctx, err)); tr != nil {
+		c.logTransition(ctx, tr)
+	}
+	return err
+}
 
+// send makes the call under its one deadline, the kind's timeout, which
+// bounds everything from the first dial to the last byte of the body and
+// every retry in between.
+func (c *Client) send(ctx context.Context, m *MethodInfo, encoded string, out enveloper) error {
 	timeout, attempts := c.readTimeout, c.maxAttempts
 	if m.Write {
 		// A write must never be sent twice by us: a lost answer says nothing
@@ -521,6 +538,32 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// logRefused notes a call the breaker refused, at debug level: the
+// transition that opened it was already logged as a warning.
+func (c *Client) logRefused(ctx context.Context, m *MethodInfo, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "apiclient: call refused, circuit open",
+		slog.String("method", m.Path()), slog.String("error", err.Error()))
+}
+
+// logTransition tells operators that the breaker opened or closed.
+func (c *Client) logTransition(ctx context.Context, tr *transition) {
+	if c.logger == nil {
+		return
+	}
+	if tr.to == BreakerClosed {
+		c.logger.LogAttrs(ctx, slog.LevelInfo, "apiclient: circuit closed: the API answers again")
+		return
+	}
+	attrs := []slog.Attr{slog.Duration("pause", c.breaker.openFor)}
+	if tr.failures > 0 {
+		attrs = append(attrs, slog.Int("failures_in_a_row", tr.failures))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelWarn, "apiclient: circuit opened: calls fail at once until a test read succeeds", attrs...)
 }
 
 // logAttempt writes one line per HTTP exchange. It carries what an operator

@@ -8,21 +8,30 @@ import (
 	"backoffice/store"
 )
 
+// recoverySlack is added to the client's write timeout before a pending
+// write counts as abandoned: it covers recording the write before sending
+// and its answer after, and clocks of instances a little apart.
+const recoverySlack = 5 * time.Second
+
 // housekeeping removes what the panel no longer needs, once at start and
 // then hourly: idempotency records older than a day (a form is not resent
-// after that), login failures older than a day (throttling looks back 15
-// minutes), and sessions unused for longer than any session can live. The
-// audit log is never pruned by the panel.
-func housekeeping(ctx context.Context, st *store.Store, maxSession time.Duration, log *slog.Logger) {
-	run := func() {
+// after that), throttle attempts older than a day (the windows look back 15
+// minutes), and sessions unused for longer than any session can live. It
+// rolls the minute counters of rate-bounded audit events up into summary
+// entries (the audit log itself is never pruned by the panel). And every
+// write timeout it marks writes abandoned by a process that died (an
+// instance sharing the database, or this one before a restart) as unknown,
+// so their forms and log entries do not stay pending.
+func housekeeping(ctx context.Context, st *store.Store, maxSession, writeTimeout time.Duration, log *slog.Logger) {
+	hourly := func() {
 		now := time.Now()
 		if n, err := st.PruneIdempotent(ctx, now.Add(-24*time.Hour)); err != nil {
 			log.Warn("housekeeping: idempotency records", "error", err)
 		} else if n > 0 {
 			log.Info("housekeeping: idempotency records removed", "count", n)
 		}
-		if _, err := st.PruneLoginFailures(ctx, now.Add(-24*time.Hour)); err != nil {
-			log.Warn("housekeeping: login failures", "error", err)
+		if _, err := st.PruneAttempts(ctx, now.Add(-24*time.Hour)); err != nil {
+			log.Warn("housekeeping: throttle attempts", "error", err)
 		}
 		if n, err := st.DeleteSessionsBefore(ctx, now.Add(-maxSession-time.Hour)); err != nil {
 			log.Warn("housekeeping: sessions", "error", err)
@@ -30,15 +39,43 @@ func housekeeping(ctx context.Context, st *store.Store, maxSession time.Duration
 			log.Info("housekeeping: ended sessions removed", "count", n)
 		}
 	}
-	run()
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
+	often := func() {
+		recoverWrites(ctx, st, writeTimeout, log)
+		if n, err := st.RollUpAuditCounts(ctx, time.Now(), time.Now()); err != nil {
+			log.Warn("housekeeping: audit counts", "error", err)
+		} else if n > 0 {
+			log.Info("housekeeping: audit summaries written for events not logged one by one", "count", n)
+		}
+	}
+	hourly()
+	often()
+	h := time.NewTicker(time.Hour)
+	defer h.Stop()
+	o := time.NewTicker(max(writeTimeout, 10*time.Second))
+	defer o.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
-			run()
+		case <-h.C:
+			hourly()
+		case <-o.C:
+			often()
 		}
+	}
+}
+
+// recoverWrites marks every write still pending after the write timeout
+// (plus recoverySlack) as unknown, and logs each one: an upstream write whose
+// answer was never recorded, so someone should check it at 2Checkout.
+func recoverWrites(ctx context.Context, st *store.Store, writeTimeout time.Duration, log *slog.Logger) {
+	now := time.Now()
+	rs, err := st.RecoverPending(ctx, now.Add(-writeTimeout-recoverySlack), now)
+	for _, r := range rs {
+		log.Warn("write in flight when the panel stopped: marked unknown, check it at 2Checkout",
+			"action", r.Action, "user_id", r.UserID, "sent_at", r.CreatedAt, "audit_id", r.AuditID, "new_audit_entry", r.NewEntry)
+	}
+	if err != nil {
+		log.Error("recovering pending writes", "error", err)
 	}
 }

@@ -74,10 +74,18 @@ func serve(ctx context.Context, env Env, args []string) error {
 				filepath.Join(cfg.DataDir, sandboxCredsFile), apiUser, apiPass)
 		}
 	}
-	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log))
+	// The breaker makes pages fail at once, with a clear message, while
+	// 2Checkout is down, instead of each waiting for its timeout.
+	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log),
+		apiclient.WithBreaker(apiclient.DefaultBreakerFailures, apiclient.DefaultBreakerOpenFor))
 	if err != nil {
 		return fmt.Errorf("API client: %w", err)
 	}
+	// Before serving: writes this panel (or a peer) had in flight when it
+	// stopped are marked unknown, so a resend of their form is answered at
+	// once and the audit log says what is known.
+	_, writeTimeout := api.Timeouts()
+	recoverWrites(ctx, st, writeTimeout, log)
 
 	keys, err := sessionKeys(cfg)
 	if err != nil {
@@ -129,7 +137,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	hctx, stopHousekeeping := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
-		housekeeping(hctx, st, cfg.ShiftSessionMax, log)
+		housekeeping(hctx, st, cfg.ShiftSessionMax, writeTimeout, log)
 		close(done)
 	}()
 	defer func() { stopHousekeeping(); <-done }() // before the store closes

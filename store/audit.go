@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -11,8 +12,11 @@ import (
 
 // AuditEntry is one line of the audit log: who, when, from where, which
 // action, on what, with which parameters, and the outcome (SPEC 8). The log
-// is append-only from the panel's side, so the store offers no way to change
-// or delete an entry, and the schema refuses it as well.
+// is append-only from the panel's side: the store offers no way to delete an
+// entry or change what it says, and the schema refuses it as well. The one
+// exception is an upstream write's entry, written with outcome "sent" before
+// the call (BeginWrite) and completed exactly once with its final outcome
+// (FinishWrite, RecoverPending), so a crash mid-write still leaves its line.
 type AuditEntry struct {
 	ID     int64
 	At     time.Time
@@ -24,10 +28,25 @@ type AuditEntry struct {
 	// Params is JSON with secrets already removed by the caller: the store
 	// writes what it is given.
 	Params    string
-	Outcome   string // "ok", "failed", "unknown", "denied"
+	Outcome   string // "ok", "failed", "unknown", "denied"; "sent" until a write's answer is in
 	Detail    string
 	RequestID string
+	// CompletedAt is when an upstream write's entry got its final outcome
+	// (FinishWrite, RecoverPending); zero while it is "sent" and for
+	// entries written complete.
+	CompletedAt time.Time
 }
+
+// Audit outcomes the store itself writes or checks.
+const (
+	// AuditSent marks a write's entry between sending and its answer.
+	AuditSent = "sent"
+	// AuditUnknown is the outcome of a write whose answer was lost.
+	AuditUnknown = "unknown"
+	// AuditSuppressed is the outcome of a summary entry counting events
+	// that were not logged one by one (see CountAuditEvent).
+	AuditSuppressed = "suppressed"
+)
 
 // AuditFilter selects audit entries. Zero values mean "no restriction".
 type AuditFilter struct {
@@ -50,26 +69,38 @@ type AuditFilter struct {
 
 const defaultAuditLimit = 50
 
-const auditColumns = "id, at, user_id, actor, ip, action, target, params, outcome, detail, request_id"
+const auditColumns = "id, at, user_id, actor, ip, action, target, params, outcome, detail, request_id, completed_at"
 
 func scanAudit(sc scanner) (*AuditEntry, error) {
 	var e AuditEntry
 	var at int64
+	var completed sql.NullInt64
 	if err := sc.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.IP, &e.Action, &e.Target, &e.Params, &e.Outcome,
-		&e.Detail, &e.RequestID); err != nil {
+		&e.Detail, &e.RequestID, &completed); err != nil {
 		return nil, mapErr(err)
 	}
 	e.At = fromMicros(at)
+	e.CompletedAt = fromNullMicros(completed)
 	return &e, nil
 }
 
-// AppendAudit writes e and sets e.ID.
+// AppendAudit writes e and sets e.ID. An entry with outcome "sent" is
+// refused: only BeginWrite writes those, linked to the idempotency record
+// that completes them, so none is left open for ever.
 func (s *Store) AppendAudit(ctx context.Context, e *AuditEntry) error {
+	if e.Outcome == AuditSent {
+		return fmt.Errorf("store: append audit %s: outcome %q is written by BeginWrite only", e.Action, AuditSent)
+	}
+	return s.appendAudit(ctx, s.db, e)
+}
+
+func (s *Store) appendAudit(ctx context.Context, q querier, e *AuditEntry) error {
 	var id int64
-	err := s.queryRow(ctx, s.db, `INSERT INTO audit_log (at, user_id, actor, ip, action, target, params, outcome,
-			detail, request_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	err := s.queryRow(ctx, q, `INSERT INTO audit_log (at, user_id, actor, ip, action, target, params, outcome,
+			detail, request_id, completed_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		micros(e.At), e.UserID, e.Actor, e.IP, e.Action, e.Target, e.Params, e.Outcome, e.Detail, e.RequestID,
+		nullMicros(e.CompletedAt),
 	).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("store: append audit %s: %w", e.Action, mapErr(err))

@@ -22,6 +22,9 @@ type IdemRecord struct {
 	Result     string // opaque JSON
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
+	// AuditID is the audit entry the write began with (BeginWrite), 0 for
+	// a record begun without one.
+	AuditID int64
 }
 
 // Idempotency states.
@@ -32,12 +35,13 @@ const (
 	IdemUnknown   = "unknown"
 )
 
-const idemColumns = "key, user_id, action, params_hash, state, result, created_at, updated_at"
+const idemColumns = "key, user_id, action, params_hash, state, result, created_at, updated_at, audit_id"
 
 func scanIdem(sc scanner) (*IdemRecord, error) {
 	var r IdemRecord
 	var created, updated int64
-	if err := sc.Scan(&r.Key, &r.UserID, &r.Action, &r.ParamsHash, &r.State, &r.Result, &created, &updated); err != nil {
+	if err := sc.Scan(&r.Key, &r.UserID, &r.Action, &r.ParamsHash, &r.State, &r.Result, &created, &updated,
+		&r.AuditID); err != nil {
 		return nil, mapErr(err)
 	}
 	r.CreatedAt = fromMicros(created)
@@ -58,14 +62,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, r *IdemRecord) (existing *I
 		// of the first one.
 		return nil, false, fmt.Errorf("store: begin idempotent %s: empty key", r.Action)
 	}
-	state := r.State
-	if state == "" {
-		state = IdemPending
-	}
-	n, err := s.exec(ctx, s.db, `INSERT INTO idempotency (key, user_id, action, params_hash, state, result,
-			created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-		r.Key, r.UserID, r.Action, r.ParamsHash, state, r.Result, micros(r.CreatedAt), micros(r.UpdatedAt))
+	n, err := s.insertIdem(ctx, s.db, r)
 	if err != nil {
 		return nil, false, fmt.Errorf("store: begin idempotent %s: %w", r.Action, err)
 	}
@@ -76,6 +73,19 @@ func (s *Store) BeginIdempotent(ctx context.Context, r *IdemRecord) (existing *I
 		return nil, false, err
 	}
 	return stored, n == 1, nil
+}
+
+// insertIdem inserts r unless its key exists and reports how many rows it
+// wrote (1 or 0). An empty r.State is stored as "pending".
+func (s *Store) insertIdem(ctx context.Context, q querier, r *IdemRecord) (int64, error) {
+	state := r.State
+	if state == "" {
+		state = IdemPending
+	}
+	return s.exec(ctx, q, `INSERT INTO idempotency (key, user_id, action, params_hash, state, result,
+			created_at, updated_at, audit_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		r.Key, r.UserID, r.Action, r.ParamsHash, state, r.Result, micros(r.CreatedAt), micros(r.UpdatedAt), r.AuditID)
 }
 
 // FinishIdempotent records the outcome of the execution that owns key;
@@ -94,7 +104,11 @@ func (s *Store) FinishIdempotent(ctx context.Context, key, state, result string,
 
 // IdempotentByKey returns the record for key or ErrNotFound.
 func (s *Store) IdempotentByKey(ctx context.Context, key string) (*IdemRecord, error) {
-	r, err := scanIdem(s.queryRow(ctx, s.db, "SELECT "+idemColumns+" FROM idempotency WHERE key = ?", key))
+	return s.idempotentByKey(ctx, s.db, key)
+}
+
+func (s *Store) idempotentByKey(ctx context.Context, q querier, key string) (*IdemRecord, error) {
+	r, err := scanIdem(s.queryRow(ctx, q, "SELECT "+idemColumns+" FROM idempotency WHERE key = ?", key))
 	if err != nil {
 		return nil, fmt.Errorf("store: idempotency record: %w", err)
 	}

@@ -46,6 +46,11 @@ func runStoreSuite(t *testing.T, cfg newConfig) {
 		{"RecoveryCodes", testRecoveryCodes},
 		{"Sessions", testSessions},
 		{"Throttling", testThrottling},
+		{"ThrottleClaimsRace", testThrottleClaimsRace},
+		{"WriteAudited", testWriteAudited},
+		{"AuditCompletionOnly", testAuditCompletionOnly},
+		{"RecoverPending", testRecoverPending},
+		{"AuditCounts", testAuditCounts},
 		{"Audit", testAudit},
 		{"AuditEach", testAuditEach},
 		{"Idempotency", testIdempotency},
@@ -480,39 +485,6 @@ func testSessions(t *testing.T, _ newConfig, open func(t *testing.T) *store.Stor
 	if _, err := s.SessionByID(ctx, "v1"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("v1 survived housekeeping: %v", err)
 	}
-}
-
-func testThrottling(t *testing.T, _ newConfig, open func(t *testing.T) *store.Store) {
-	ctx := t.Context()
-	s := open(t)
-	for i := range 5 {
-		if err := s.RecordLoginFailure(ctx, "user:a@example.com", at(time.Duration(i)*time.Minute)); err != nil {
-			t.Fatalf("RecordLoginFailure: %v", err)
-		}
-	}
-	if err := s.RecordLoginFailure(ctx, "ip:192.0.2.1", at(0)); err != nil {
-		t.Fatalf("RecordLoginFailure: %v", err)
-	}
-	count := func(key string, since time.Time, want int) {
-		t.Helper()
-		if n, err := s.CountLoginFailures(ctx, key, since); err != nil || n != want {
-			t.Fatalf("CountLoginFailures(%s, %v) = %d, %v; want %d", key, since, n, err, want)
-		}
-	}
-	count("user:a@example.com", at(-time.Hour), 5)
-	count("user:a@example.com", at(2*time.Minute), 3) // since is inclusive
-	count("user:a@example.com", at(2*time.Minute+time.Microsecond), 2)
-	count("user:nobody", at(-time.Hour), 0)
-	count("ip:192.0.2.1", at(-time.Hour), 1)
-
-	if n, err := s.PruneLoginFailures(ctx, at(2*time.Minute)); err != nil || n != 3 {
-		t.Fatalf("PruneLoginFailures = %d, %v; want 3 (two of the user's, the ip's)", n, err)
-	}
-	count("user:a@example.com", at(-time.Hour), 3)
-	if err := s.ClearLoginFailures(ctx, "user:a@example.com"); err != nil {
-		t.Fatalf("ClearLoginFailures: %v", err)
-	}
-	count("user:a@example.com", at(-time.Hour), 0)
 }
 
 // seedAudit appends entries with a mix of users, actions and times; entry i
