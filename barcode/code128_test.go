@@ -228,3 +228,46 @@ func TestCode128TableIsCode128(t *testing.T) {
 		seen[w] = true
 	}
 }
+
+// shortest counts, by trying every way, the fewest data symbols (switches
+// included) that encode text when the symbol starts in set.
+func shortest(text string, set byte) int {
+	if text == "" {
+		return 0
+	}
+	pair := len(text) > 1 && isDigit(text[0]) && isDigit(text[1])
+	if set == 'C' {
+		best := 1 + shortest(text, 'B') // switch to B
+		if pair {
+			best = min(best, 1+shortest(text[2:], 'C'))
+		}
+		return best
+	}
+	best := 1 + shortest(text[1:], 'B')
+	if pair {
+		best = min(best, 2+shortest(text[2:], 'C')) // switch, then the pair
+	}
+	return best
+}
+
+func TestCode128IsShortest(t *testing.T) {
+	// Every string of up to 9 characters over "1" and "A" ("1" stands for
+	// any digit), e.g. 1A11A111A.
+	for n := 1; n <= 9; n++ {
+		for mask := 0; mask < 1<<n; mask++ {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "1A"[mask>>i&1]
+			}
+			text := string(b)
+			values, err := Code128(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := min(shortest(text, 'B'), shortest(text, 'C'))
+			if got := len(values) - 3; got != want {
+				t.Errorf("%q: %d data symbols, the shortest is %d", text, got, want)
+			}
+		}
+	}
+}
