@@ -161,6 +161,38 @@ const (
 	barPixels    = 64
 )
 
+// Bars is a symbol ready to draw: where each bar starts and how wide it is,
+// in modules, quiet zones included, so a template can draw it as <rect>
+// elements itself (no raw HTML) with whatever height it likes.
+type Bars struct {
+	Width int // modules, quiet zones included
+	Bars  []Bar
+}
+
+// Bar is one dark bar.
+type Bar struct{ X, W int }
+
+// Code128Bars lays out text as a Code 128 symbol with a quiet zone of ten
+// modules on each side.
+func Code128Bars(text string) (Bars, error) {
+	symbols, err := Code128(text)
+	if err != nil {
+		return Bars{}, err
+	}
+	out := Bars{Width: 2*quietZone + 11*(len(symbols)-1) + 13}
+	x := quietZone
+	for _, s := range symbols {
+		for i, c := range code128Widths[s] {
+			w := int(c - '0')
+			if i%2 == 0 { // bars at even positions; spaces stay blank
+				out.Bars = append(out.Bars, Bar{X: x, W: w})
+			}
+			x += w
+		}
+	}
+	return out, nil
+}
+
 // Code128SVG draws text as a Code 128 barcode and returns a standalone SVG
 // element with its quiet zones. Like auth.QRSVG it has no style attribute
 // or script, so it passes a CSP without 'unsafe-inline'; width and height
@@ -168,29 +200,21 @@ const (
 // the aria-label only (escaped); the readable line under the bars is the
 // template's.
 func Code128SVG(text string) (string, error) {
-	symbols, err := Code128(text)
+	bars, err := Code128Bars(text)
 	if err != nil {
 		return "", err
 	}
-	modules := 2*quietZone + 11*(len(symbols)-1) + 13
-	w := strconv.Itoa(modules)
+	w, h := strconv.Itoa(bars.Width), strconv.Itoa(barPixels/modulePixels)
 	var b strings.Builder
-	b.Grow(200 + 30*len(symbols)*3)
-	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 ` + w + ` ` + strconv.Itoa(barPixels/modulePixels))
-	b.WriteString(`" width="` + strconv.Itoa(modules*modulePixels) + `" height="` + strconv.Itoa(barPixels))
+	b.Grow(256 + 24*len(bars.Bars))
+	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 ` + w + ` ` + h)
+	b.WriteString(`" width="` + strconv.Itoa(bars.Width*modulePixels) + `" height="` + strconv.Itoa(barPixels))
 	b.WriteString(`" preserveAspectRatio="none" shape-rendering="crispEdges" role="img" aria-label="Barcode `)
 	b.WriteString(html.EscapeString(text))
 	b.WriteString(`"><rect width="` + w + `" height="100%" fill="#fff"/><path fill="#000" d="`)
-	h := strconv.Itoa(barPixels / modulePixels)
-	x := quietZone
-	for _, s := range symbols {
-		for i, c := range code128Widths[s] {
-			width := int(c - '0')
-			if i%2 == 0 { // bars are the even positions; spaces are left blank
-				b.WriteString("M" + strconv.Itoa(x) + " 0h" + strconv.Itoa(width) + "v" + h + "h-" + strconv.Itoa(width) + "z")
-			}
-			x += width
-		}
+	for _, bar := range bars.Bars {
+		bw := strconv.Itoa(bar.W)
+		b.WriteString("M" + strconv.Itoa(bar.X) + " 0h" + bw + "v" + h + "h-" + bw + "z")
 	}
 	b.WriteString(`"/></svg>`)
 	return b.String(), nil

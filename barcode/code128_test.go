@@ -1,6 +1,7 @@
 package barcode
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -269,5 +270,25 @@ func TestCode128IsShortest(t *testing.T) {
 				t.Errorf("%q: %d data symbols, the shortest is %d", text, got, want)
 			}
 		}
+	}
+}
+
+func TestCode128BarsMatchTheSVG(t *testing.T) {
+	bars, err := Code128Bars("9800009201")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mods := make([]bool, bars.Width)
+	for _, b := range bars.Bars {
+		for i := b.X; i < b.X+b.W; i++ {
+			mods[i] = true
+		}
+	}
+	if got, _ := decode(t, mods, quietZone); got != "9800009201" {
+		t.Fatalf("bars decode to %q", got)
+	}
+	svg, _ := Code128SVG("9800009201")
+	if want := modulesOf(t, svg); len(want) != len(mods) || fmt.Sprint(want) != fmt.Sprint(mods) {
+		t.Fatal("Code128Bars and Code128SVG draw different symbols")
 	}
 }
