@@ -155,7 +155,8 @@ const quietZone = 10
 
 // Drawing defaults, in CSS pixels: a 2 px module prints at about 0.53 mm,
 // comfortably above the 0.25 mm hand-held scanners need, and a sale number
-// of ten digits is then 2·(10+11·8+13+10) = 242 px wide.
+// of ten digits (start, five pairs, check: 7 symbols) is then
+// 2·(10 + 7·11 + 13 + 10) = 220 px wide.
 const (
 	modulePixels = 2
 	barPixels    = 64
