@@ -199,8 +199,8 @@ func CheckBadgeCode(code string) error {
 
 // CheckPIN applies the PIN rules: MinPINDigits to MaxPINDigits ASCII
 // digits, not all one digit, not a run up or down (1234, 9876), not one
-// pair repeated (1212) and not one of the few PINs that top every study of
-// chosen PINs (1004, 2000, 2580: a column of the keypad).
+// pair repeated (1212) and not one of a few habitual choices (a year like
+// 2000, 2580 and 0852 down and up the keypad's middle column).
 func CheckPIN(pin string) error {
 	if len(pin) < MinPINDigits || len(pin) > MaxPINDigits {
 		return ErrPINFormat
