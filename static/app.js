@@ -28,12 +28,25 @@
     if (meta) ev.detail.headers["X-CSRF-Token"] = meta.getAttribute("content");
   });
 
+  // While an htmx request is in flight its target says so (aria-busy), so
+  // assistive technology knows the region is about to change.
+  document.addEventListener("htmx:beforeSend", function (ev) {
+    if (ev.detail.target) ev.detail.target.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (ev) {
+    if (ev.detail.target) ev.detail.target.removeAttribute("aria-busy");
+  });
+
   // Focus the first field that needs fixing, or else the field the server
-  // marked, so keyboard and scanner users carry on where they are.
+  // marked, so keyboard and scanner users carry on where they are. Only the
+  // scan-to-ship screen selects the text, so the next scan replaces it;
+  // elsewhere a keystroke must not wipe what was typed.
   function autofocus(root) {
     root = root || document;
     var el = root.querySelector('[aria-invalid="true"]') || root.querySelector("[data-focus]");
-    if (el) { el.focus(); if (el.select) el.select(); }
+    if (!el) return;
+    el.focus();
+    if (el.select && el.closest(".ship")) el.select();
   }
   document.addEventListener("htmx:afterSwap", function (ev) { autofocus(ev.detail.target || ev.detail.elt); });
   if (document.querySelector('main [aria-invalid="true"]')) {
