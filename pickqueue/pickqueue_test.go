@@ -390,6 +390,7 @@ func TestQueueAcrossInstancesPostgres(t *testing.T) {
 	// A's reconciler fills the list; B shows the same one and hears of it.
 	pass(t, e.reconciler(a, "instance-a"))
 	notice(t, changesOnB, "A filled the list")
+	settle(t, a, b, changesOnB) // the pass wrote in two batches
 	va, vb := view(t, qa), view(t, qb)
 	if len(vb.Ready) == 0 || vb.Version != va.Version || vb.Source.Mode != pickqueue.ModeReconciler {
 		t.Fatalf("B's list: %d entries, version %s (A %s), source %s", len(vb.Ready), vb.Version, va.Version, vb.Source.Mode)
@@ -436,6 +437,21 @@ func TestQueueAcrossInstancesPostgres(t *testing.T) {
 	notice(t, changesOnA, "B shipped a parcel")
 	if slices.Contains(invoicesOf(view(t, qa).Ready), shipped.InvoiceID) {
 		t.Error("A still lists the parcel B shipped")
+	}
+}
+
+// settle waits until every notice sent so far by from has reached to, and
+// drains ch: a marker sent after them arrives after them.
+func settle(t *testing.T, from, to *store.Store, ch <-chan struct{}) {
+	t.Helper()
+	marker := to.Subscribe(t.Context(), "test-marker")
+	if err := from.Publish(t.Context(), "test-marker"); err != nil {
+		t.Fatal(err)
+	}
+	notice(t, marker, "marker")
+	select {
+	case <-ch:
+	default:
 	}
 }
 

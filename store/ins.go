@@ -108,7 +108,8 @@ var (
 			(excluded.last_at = ins_sales.last_at AND excluded.last_msg > ins_sales.last_msg)
 			THEN excluded.last_msg ELSE ins_sales.last_msg END,
 		last_at = CASE WHEN excluded.last_at > ins_sales.last_at THEN excluded.last_at ELSE ins_sales.last_at END,
-		first_at = CASE WHEN excluded.first_at < ins_sales.first_at THEN excluded.first_at ELSE ins_sales.first_at END`
+		first_at = CASE WHEN excluded.first_at < ins_sales.first_at THEN excluded.first_at ELSE ins_sales.first_at END
+		RETURNING fraud_msg`
 
 	upsertINSInvoice = `INSERT INTO ins_invoices (invoice_id, sale_id, tangible, ship_status, ship_at, ship_msg,
 			invoice_status, status_at, status_msg, tracking_number, tracking_at, tracking_msg, refunds, refunded_full, placed_at)
@@ -120,7 +121,8 @@ var (
 		tangible = (ins_invoices.tangible OR excluded.tangible),
 		refunds = ins_invoices.refunds + excluded.refunds,
 		refunded_full = (ins_invoices.refunded_full OR excluded.refunded_full),
-		placed_at = CASE WHEN excluded.placed_at < ins_invoices.placed_at THEN excluded.placed_at ELSE ins_invoices.placed_at END`
+		placed_at = CASE WHEN excluded.placed_at < ins_invoices.placed_at THEN excluded.placed_at ELSE ins_invoices.placed_at END
+		RETURNING tangible, ship_status, invoice_status, refunded_full, placed_at`
 )
 
 // version is what a register stores for a value: the message's version when
@@ -176,18 +178,14 @@ func (s *Store) applyINSSale(ctx context.Context, tx *sql.Tx, e *INSEvent, annou
 	fAt, fMsg := version(e.FraudStatus, e)
 	rAt, rMsg := version(e.RecurringStatus, e)
 	at := micros(e.At)
-	if _, err := s.exec(ctx, tx, upsertINSSale, e.SaleID, e.FraudStatus, fAt, fMsg, e.RecurringStatus, rAt, rMsg,
-		e.Customer, at, e.MessageID, at); err != nil {
-		return fmt.Errorf("store: apply INS message %d to sale: %w", e.MessageID, err)
-	}
-	if e.FraudStatus == "" {
-		return nil
-	}
+	// RETURNING gives the row after the update: the register's version
+	// says whether this message set the fraud status.
 	var fraudMsg int64
-	if err := s.queryRow(ctx, tx, "SELECT fraud_msg FROM ins_sales WHERE sale_id = ?", e.SaleID).Scan(&fraudMsg); err != nil {
+	if err := s.queryRow(ctx, tx, upsertINSSale, e.SaleID, e.FraudStatus, fAt, fMsg, e.RecurringStatus, rAt, rMsg,
+		e.Customer, at, e.MessageID, at).Scan(&fraudMsg); err != nil {
 		return fmt.Errorf("store: apply INS message %d to sale: %w", e.MessageID, mapErr(err))
 	}
-	if fraudMsg == e.MessageID {
+	if e.FraudStatus != "" && fraudMsg == e.MessageID {
 		// The fraud status decides whether an entry is on hold.
 		announce(TopicPickQueue)
 	}
@@ -205,17 +203,14 @@ func (s *Store) applyINSInvoice(ctx context.Context, tx *sql.Tx, e *INSEvent, an
 	if e.Refund {
 		refunds = 1
 	}
-	if _, err := s.exec(ctx, tx, upsertINSInvoice, e.InvoiceID, e.SaleID, e.Tangible, e.ShipStatus, sAt, sMsg,
-		e.InvoiceStatus, iAt, iMsg, e.TrackingNumber, tAt, tMsg, refunds, e.FullRefund, micros(e.At)); err != nil {
-		return fmt.Errorf("store: apply INS message %d to invoice: %w", e.MessageID, err)
-	}
 	var (
 		tangible, refunded   bool
 		shipStatus, invState string
 		placed               int64
 	)
-	if err := s.queryRow(ctx, tx, `SELECT tangible, ship_status, invoice_status, refunded_full, placed_at
-		FROM ins_invoices WHERE invoice_id = ?`, e.InvoiceID).Scan(&tangible, &shipStatus, &invState, &refunded, &placed); err != nil {
+	if err := s.queryRow(ctx, tx, upsertINSInvoice, e.InvoiceID, e.SaleID, e.Tangible, e.ShipStatus, sAt, sMsg,
+		e.InvoiceStatus, iAt, iMsg, e.TrackingNumber, tAt, tMsg, refunds, e.FullRefund, micros(e.At)).
+		Scan(&tangible, &shipStatus, &invState, &refunded, &placed); err != nil {
 		return fmt.Errorf("store: apply INS message %d to invoice: %w", e.MessageID, mapErr(err))
 	}
 	if !tangible {

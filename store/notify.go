@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -108,12 +109,8 @@ func (s *Store) inTxAnnounce(ctx context.Context, fn func(tx *sql.Tx, announce f
 		if err := fn(tx, add); err != nil {
 			return err
 		}
-		if s.backend == backendPostgres {
-			for _, t := range topics {
-				if err := s.pgNotify(ctx, tx, t); err != nil {
-					return err
-				}
-			}
+		if s.backend == backendPostgres && len(topics) > 0 {
+			return s.pgNotify(ctx, tx, topics...)
 		}
 		return nil
 	})
@@ -128,13 +125,20 @@ func (s *Store) inTxAnnounce(ctx context.Context, fn func(tx *sql.Tx, announce f
 	return nil
 }
 
-func (s *Store) pgNotify(ctx context.Context, q querier, topic string) error {
+// pgNotify sends one notice per topic in a single round trip.
+func (s *Store) pgNotify(ctx context.Context, q querier, topics ...string) error {
 	channel, err := s.pgChannel(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, q, "SELECT pg_notify(?, ?)", channel, topic); err != nil {
-		return fmt.Errorf("store: notify %s: %w", topic, err)
+	calls := make([]string, len(topics))
+	args := make([]any, 0, 2*len(topics))
+	for i, t := range topics {
+		calls[i] = "pg_notify(?, ?)"
+		args = append(args, channel, t)
+	}
+	if _, err := s.exec(ctx, q, "SELECT "+strings.Join(calls, ", "), args...); err != nil {
+		return fmt.Errorf("store: notify %s: %w", strings.Join(topics, ", "), err)
 	}
 	return nil
 }
@@ -176,10 +180,12 @@ type hub struct {
 	listenDone  chan struct{}
 	listenErr   error // last connection error; nil while listening
 	listenReady chan struct{}
+	ping        time.Duration // how long the listener may hear nothing before it checks the connection
 }
 
 func newHub() *hub {
-	return &hub{subs: map[string]map[chan struct{}]struct{}{}, done: make(chan struct{}), listenReady: make(chan struct{})}
+	return &hub{subs: map[string]map[chan struct{}]struct{}{}, done: make(chan struct{}), listenReady: make(chan struct{}),
+		ping: listenPing}
 }
 
 func (h *hub) add(topic string, ch chan struct{}) bool {
@@ -270,6 +276,7 @@ const (
 	listenBackoffMin = 100 * time.Millisecond
 	listenBackoffMax = 5 * time.Second
 	listenDialLimit  = 10 * time.Second
+	listenPing       = time.Minute
 )
 
 // startListener starts, once, the goroutine holding the dedicated LISTEN
@@ -336,7 +343,11 @@ func (s *Store) listenOnce(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("connect: %w", err)
 	}
-	defer conn.Close(context.Background())
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_ = conn.Close(cctx) // the connection is being dropped either way
+	}()
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return false, fmt.Errorf("listen: %w", err)
 	}
@@ -352,10 +363,24 @@ func (s *Store) listenOnce(ctx context.Context) (bool, error) {
 	// every subscriber re-reads.
 	h.wakeAll()
 	for {
-		n, err := conn.WaitForNotification(ctx)
-		if err != nil {
+		wctx, cancel := context.WithTimeout(ctx, h.ping)
+		n, err := conn.WaitForNotification(wctx)
+		quiet := wctx.Err() != nil
+		cancel()
+		if err == nil {
+			h.wake(n.Payload)
+			continue
+		}
+		if ctx.Err() != nil || !quiet || conn.IsClosed() {
 			return true, err
 		}
-		h.wake(n.Payload)
+		// A connection dropped by a firewall or load balancer looks just
+		// like a quiet one: after a quiet spell, check it still answers.
+		pctx, cancel := context.WithTimeout(ctx, listenDialLimit)
+		_, err = conn.Exec(pctx, "SELECT 1")
+		cancel()
+		if err != nil {
+			return true, fmt.Errorf("ping: %w", err)
+		}
 	}
 }

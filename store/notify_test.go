@@ -65,12 +65,18 @@ func testNotifyInProcess(t *testing.T, open func(t *testing.T) *store.Store) {
 	other := s.Subscribe(ctx, "other")
 
 	// Three publishes before the subscriber reads: one notice (coalesced).
+	// The marker on another topic, sent after them, arrives after them.
 	for range 3 {
 		if err := s.Publish(ctx, store.TopicPickQueue); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if err := s.Publish(ctx, "other"); err != nil {
+		t.Fatal(err)
+	}
+	expectNotice(t, other, "marker")
 	expectNotice(t, picks, "publish")
+	expectQuiet(t, picks, "coalesced publishes")
 	// A stored tangible order announces both topics after its commit.
 	save(t, s, order(1, "880001", "880011", base))
 	expectNotice(t, ins, "stored message")
@@ -130,6 +136,7 @@ func TestNotifyAcrossStoresPostgres(t *testing.T) {
 	if _, err := b.MarkPicksShipped(ctx, "870001", "870011", base.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	expectNotice(t, onB, "B shipped it")
 	onA := a.Subscribe(ctx, store.TopicPickQueue) // A starts listening now: first a "re-read"
 	expectNotice(t, onA, "A's first LISTEN")
 	if _, err := b.MarkPicksShipped(ctx, "870001", "", base.Add(time.Hour)); err != nil {
@@ -196,6 +203,29 @@ func TestNotifyReconnectPostgres(t *testing.T) {
 	if err := b.NotifyErr(); err != nil {
 		t.Errorf("NotifyErr after reconnection = %v", err)
 	}
+}
+
+// A quiet listener checks its connection now and then; the check leaves it
+// listening.
+func TestNotifyQuietListenerPostgres(t *testing.T) {
+	cfg := storetest.PostgresConfig(t)
+	a := storetest.Open(t, cfg)
+	if err := a.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	b := storetest.Open(t, cfg)
+	b.SetListenPing(20 * time.Millisecond)
+	ctx := t.Context()
+	onB := subscribed(t, b, ctx, store.TopicPickQueue)
+	time.Sleep(300 * time.Millisecond) // several quiet spells, each ending in a check
+	if err := a.Publish(ctx, store.TopicPickQueue); err != nil {
+		t.Fatal(err)
+	}
+	expectNotice(t, onB, "publish after quiet spells")
+	if err := b.NotifyErr(); err != nil {
+		t.Errorf("NotifyErr = %v", err)
+	}
+	expectQuiet(t, onB, "a connection check") // no reconnection happened, so no "re-read" either
 }
 
 // Closing the store ends its subscriptions, so SSE handlers return.

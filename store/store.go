@@ -1,5 +1,7 @@
 // Package store keeps Backoffice's own state: staff accounts, sessions, login
-// throttling, the audit log, idempotency records and a few settings.
+// throttling, the audit log, idempotency records and a few settings; the INS
+// messages received, the sale state they imply and the pick list (ins.go,
+// picks.go); and change notices between instances (notify.go).
 //
 // One API sits on two backends. SQLite (embedded, no server to run) is the
 // default so that `go run .` works out of the box; PostgreSQL is used when a
