@@ -91,10 +91,11 @@ func (s *Store) Subscribe(ctx context.Context, topic string) <-chan struct{} {
 	return ch
 }
 
-// announce sends the notices of a write transaction: on PostgreSQL inside
-// the transaction (NOTIFY is delivered at commit, so a notice never precedes
-// the data and a rolled-back write announces nothing); on SQLite the caller
-// wakes subscribers after the commit (see inTxAnnounce).
+// inTxAnnounce runs fn in a transaction and sends the notices fn asked for
+// with announce: on PostgreSQL inside the transaction (NOTIFY is delivered
+// at commit, so a notice never precedes the data and a rolled-back write
+// announces nothing); on SQLite to this process's subscribers after the
+// commit.
 func (s *Store) inTxAnnounce(ctx context.Context, fn func(tx *sql.Tx, announce func(topic string)) error) error {
 	var topics []string
 	add := func(t string) {
