@@ -242,14 +242,37 @@ func TestReconcilerAgainstSandbox(t *testing.T) {
 		t.Error("the version did not change with the list")
 	}
 
-	// The panel ships one itself: it leaves at once, and the reconciler
-	// (which last read it unshipped) does not bring it back.
+	// The panel ships one itself, through the list's mark_shipped: it
+	// leaves at once, and the reconciler (which last read it unshipped)
+	// does not bring it back.
 	target := e.fx.ScanToShip[0]
-	if err := q.Shipped(ctx, target, ""); err != nil {
+	ship := q.Shipping(e.api)
+	if _, err := ship.MarkShipped(ctx, apiclient.MarkShippedParams{SaleID: target, TrackingNumber: "1Z999AA10123456785"}); err != nil {
 		t.Fatal(err)
 	}
 	if slices.Contains(invoicesOf(view(t, q).Ready), inv(target, 0)) {
 		t.Fatal("an entry the panel shipped is still on the list")
+	}
+	// A parcel shipped elsewhere and then scanned here: the API says it
+	// already is, and it leaves the list too.
+	elsewhere := e.fx.ScanToShip[2]
+	if _, err := e.api.MarkShipped(ctx, apiclient.MarkShippedParams{SaleID: elsewhere, TrackingNumber: "1Z999AA10123456786"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ship.MarkShipped(ctx, apiclient.MarkShippedParams{SaleID: elsewhere, TrackingNumber: "1Z999AA10123456786"}); !apiclient.IsAlreadyShipped(err) {
+		t.Fatalf("shipping it again = %v; want the API's already-shipped error passed on", err)
+	}
+	if slices.Contains(invoicesOf(view(t, q).Ready), inv(elsewhere, 0)) {
+		t.Fatal("an entry the API says is already shipped is still on the list")
+	}
+	// A failed mark_shipped leaves the entry where it is.
+	e.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"mark_shipped": "INTERNAL_ERROR"}})
+	if _, err := ship.MarkShipped(ctx, apiclient.MarkShippedParams{SaleID: e.fx.ScanToShip[3], TrackingNumber: "1Z9"}); err == nil {
+		t.Fatal("a forced error was not passed on")
+	}
+	e.sb.SetFaults(sandbox.Faults{})
+	if !slices.Contains(invoicesOf(view(t, q).Ready), inv(e.fx.ScanToShip[3], 0)) {
+		t.Fatal("an entry left the list although mark_shipped failed")
 	}
 	e.clock.Add(time.Hour)
 	pass(t, r)

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"backoffice/ins"
@@ -47,6 +48,9 @@ type Options struct {
 	Limit int
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Logger receives what cannot be returned (see Shipping); default:
+	// discard.
+	Logger *slog.Logger
 }
 
 // Queue reads the pick list and takes parcels off it.
@@ -56,11 +60,13 @@ type Queue struct {
 	reconcilerFresh time.Duration
 	limit           int
 	now             func() time.Time
+	log             *slog.Logger
 }
 
 // New returns a Queue over st.
 func New(st Store, opts Options) *Queue {
-	q := &Queue{st: st, insFresh: opts.INSFresh, reconcilerFresh: opts.ReconcilerFresh, limit: opts.Limit, now: opts.Now}
+	q := &Queue{st: st, insFresh: opts.INSFresh, reconcilerFresh: opts.ReconcilerFresh, limit: opts.Limit, now: opts.Now,
+		log: opts.Logger}
 	if q.insFresh <= 0 {
 		q.insFresh = DefaultINSFresh
 	}
@@ -72,6 +78,9 @@ func New(st Store, opts Options) *Queue {
 	}
 	if q.now == nil {
 		q.now = time.Now
+	}
+	if q.log == nil {
+		q.log = slog.New(slog.DiscardHandler)
 	}
 	return q
 }
