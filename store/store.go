@@ -1,5 +1,7 @@
 // Package store keeps Backoffice's own state: staff accounts, sessions, login
-// throttling, the audit log, idempotency records and a few settings.
+// throttling, the audit log, idempotency records and a few settings; the INS
+// messages received, the sale state they imply and the pick list (ins.go,
+// picks.go); and change notices between instances (notify.go).
 //
 // One API sits on two backends. SQLite (embedded, no server to run) is the
 // default so that `go run .` works out of the box; PostgreSQL is used when a
@@ -70,6 +72,10 @@ type Store struct {
 	// both query forms on a handful of rows and on both backends.
 	wideRange int
 	forcePlan bool
+	// dsn is the PostgreSQL URL, kept for the dedicated LISTEN connection
+	// of the change notices (notify.go); hub delivers them in process.
+	dsn string
+	hub *hub
 }
 
 // Open connects to the configured backend and checks the connection. It does
@@ -97,7 +103,7 @@ func openPostgres(ctx context.Context, url string) (*Store, error) {
 	db.SetMaxIdleConns(10)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	db.SetConnMaxLifetime(30 * time.Minute)
-	s := &Store{db: db, backend: backendPostgres, wideRange: defaultWideRange}
+	s := &Store{db: db, backend: backendPostgres, wideRange: defaultWideRange, dsn: url, hub: newHub()}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -150,7 +156,7 @@ func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db, backend: backendSQLite, wideRange: defaultWideRange}
+	s := &Store{db: db, backend: backendSQLite, wideRange: defaultWideRange, hub: newHub()}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -169,8 +175,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the connection pool.
+// Close ends every change-notice subscription, stops listening and releases
+// the connection pool.
 func (s *Store) Close() error {
+	s.hub.shutdown()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
