@@ -109,22 +109,10 @@ func testNotifyInProcess(t *testing.T, open func(t *testing.T) *store.Store) {
 	}
 }
 
-// twoInstances opens two Store values on one fresh PostgreSQL schema: two
-// instances of the panel sharing a database.
-func twoInstances(t *testing.T) (a, b *store.Store) {
-	t.Helper()
-	cfg := storetest.PostgresConfig(t)
-	a = storetest.Open(t, cfg)
-	if err := a.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	return a, storetest.Open(t, cfg)
-}
-
 // Two Store values on one schema stand for two instances: a write on A
 // reaches a subscriber on B.
 func TestNotifyAcrossStoresPostgres(t *testing.T) {
-	a, b := twoInstances(t)
+	a, b := twoInstances(t, storetest.PostgresConfig)
 	ctx := t.Context()
 	onB := subscribed(t, b, ctx, store.TopicPickQueue)
 	insOnB := b.Subscribe(ctx, store.TopicINS)
@@ -177,7 +165,7 @@ func TestNotifyAcrossStoresPostgres(t *testing.T) {
 // subscribers to re-read (they may have missed notices), and later notices
 // arrive again.
 func TestNotifyReconnectPostgres(t *testing.T) {
-	a, b := twoInstances(t)
+	a, b := twoInstances(t, storetest.PostgresConfig)
 	ctx := t.Context()
 	onB := subscribed(t, b, ctx, store.TopicPickQueue)
 	channel, err := b.ListenChannel(ctx)
@@ -210,7 +198,7 @@ func TestNotifyReconnectPostgres(t *testing.T) {
 // A quiet listener checks its connection now and then; the check leaves it
 // listening.
 func TestNotifyQuietListenerPostgres(t *testing.T) {
-	a, b := twoInstances(t)
+	a, b := twoInstances(t, storetest.PostgresConfig)
 	b.SetListenPing(20 * time.Millisecond)
 	ctx := t.Context()
 	onB := subscribed(t, b, ctx, store.TopicPickQueue)
