@@ -30,9 +30,10 @@ type Config struct {
 	LargeCatalog int
 	// Faults are the initial fault knobs; see SetFaults.
 	Faults Faults
-	// Now is the clock used for timestamps, the 180-day refund limit and the
-	// once-a-day reauthorization rule; default time.Now. The seed itself
-	// never depends on it.
+	// Now is the clock used for timestamps, the 180-day refund limit, the
+	// reauthorization rules and the seed's dates: a state is seeded (at New
+	// without a state file, or at Reset) as of Now's day, every fixture
+	// dated relative to it; default time.Now.
 	Now func() time.Time
 	// Logger receives one debug line per API call and errors about the
 	// state file; nil discards.
@@ -154,7 +155,7 @@ func (s *Sandbox) SaleFixtures() Fixtures {
 // Reset puts the state back to the deterministic seed, persists it and zeroes
 // the call counters. Faults are configuration, not state, and are kept.
 func (s *Sandbox) Reset() error {
-	st := seedState(s.cfg.LargeCatalog)
+	st := seedState(s.cfg.LargeCatalog, s.now())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cfg.StatePath != "" {
@@ -176,46 +177,46 @@ func (s *Sandbox) Reset() error {
 }
 
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, bodyErr error) {
-	asJSON := wantsJSON(r)
+	f := negotiate(r)
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="2CO API"`)
-		writeError(w, asJSON, errUnauthorized())
+		writeError(w, f, errUnauthorized())
 		return
 	}
 	spec := s.methods[strings.TrimPrefix(r.URL.Path, "/api/")]
 	if spec == nil {
-		writeError(w, asJSON, errUnknownMethod())
+		writeError(w, f, errUnknownMethod())
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		writeError(w, asJSON, errMethodNotAllowed())
+		writeError(w, f, errMethodNotAllowed())
 		return
 	}
 	s.countCall(spec.name)
 	start := time.Now()
-	status := s.runAPI(w, r, spec, body, bodyErr, asJSON)
+	status := s.runAPI(w, r, spec, body, bodyErr, f)
 	s.log.Debug("sandbox call", "method", spec.name, "status", status, "duration", time.Since(start))
 }
 
-func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpec, body []byte, bodyErr error, asJSON bool) int {
-	f := s.Faults()
-	if f.Latency > 0 && !s.sleep(r.Context(), f.Latency) {
+func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpec, body []byte, bodyErr error, f format) int {
+	faults := s.Faults()
+	if faults.Latency > 0 && !s.sleep(r.Context(), faults.Latency) {
 		return 0 // the client went away; nobody is left to answer
 	}
-	if e := injectedError(f, spec); e != nil {
-		return writeError(w, asJSON, e)
+	if e := injectedError(faults, spec); e != nil {
+		return writeError(w, f, e)
 	}
 	if bodyErr != nil {
-		return writeError(w, asJSON, bodyError(bodyErr))
+		return writeError(w, f, bodyError(bodyErr))
 	}
 	vals, err := parseParams(r, body)
 	if err != nil {
-		return writeError(w, asJSON, errMalformed())
+		return writeError(w, f, errMalformed())
 	}
 	p, perr := spec.bind(vals)
 	if perr != nil {
-		return writeError(w, asJSON, perr)
+		return writeError(w, f, perr)
 	}
 	c := &call{s: s, p: p, now: s.now().UTC(), ip: remoteIP(r), method: spec}
 
@@ -230,7 +231,7 @@ func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpe
 			_ = s.persistLocked() // the call's own error is what the client needs
 		}
 		if e == nil {
-			out, apiErr = encodeResult(res, asJSON)
+			out, apiErr = encodeResult(res, f)
 		} else {
 			apiErr = e
 		}
@@ -239,16 +240,16 @@ func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpe
 		s.mu.RLock()
 		res, e := spec.fn(c)
 		if e == nil {
-			out, apiErr = encodeResult(res, asJSON)
+			out, apiErr = encodeResult(res, f)
 		} else {
 			apiErr = e
 		}
 		s.mu.RUnlock()
 	}
 	if apiErr != nil {
-		return writeError(w, asJSON, apiErr)
+		return writeError(w, f, apiErr)
 	}
-	writeBody(w, http.StatusOK, out, asJSON)
+	writeBody(w, http.StatusOK, out, f)
 	return http.StatusOK
 }
 
