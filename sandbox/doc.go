@@ -17,9 +17,79 @@
 // JSON: {"latency":"300ms","fail_rate":"0.1",
 // "force_error":"mark_shipped=FAILED"}), POST /_sandbox/faults (form fields
 // latency, fail_rate, force_error in ParseFaults syntax; an absent field
-// keeps its value, an empty one clears it), POST /_sandbox/reset and GET
-// /_sandbox/calls (a JSON map method -> count). Sandbox.Calls and
-// Sandbox.SaleFixtures let tests check results in the sandbox itself.
+// keeps its value, an empty one clears it; ins_fault in ParseINSFaults
+// syntax), POST /_sandbox/reset, GET /_sandbox/calls (a JSON map method ->
+// count), GET /_sandbox/ins (the INS messages recorded and their delivery),
+// POST /_sandbox/ins (send one now), POST /_sandbox/ins/deliver (attempt
+// every pending one now) and POST /_sandbox/orders (place one order now).
+// Sandbox.Calls, Sandbox.SaleFixtures, Sandbox.INSDeliveries,
+// Sandbox.FraudStatus, Sandbox.SendINS, Sandbox.DeliverINS and
+// Sandbox.OrderStep let tests check and drive the sandbox itself; Close
+// stops its background work.
+//
+// # INS
+//
+// The sandbox sends 2Checkout's Instant Notification Service messages for
+// its own events, as ins.md and the vendor's INS guide describe them, to
+// Config.INSURL: ORDER_CREATED and FRAUD_STATUS_CHANGED for the orders the
+// generator places (Config.OrdersEvery; see orders.go for their life),
+// SHIP_STATUS_CHANGED after mark_shipped, REFUND_ISSUED after
+// refund_invoice and refund_lineitem, RECURRING_STOPPED after
+// stop_lineitem_recurring, INVOICE_STATUS_CHANGED whenever an invoice's
+// status moves (capture at shipping, a generated order's capture and
+// deposit, a cancellation). Each is an HTTP POST,
+// application/x-www-form-urlencoded, of every common parameter in ins.md's
+// order, then item_count and the numbered item parameters, with key_count
+// the number of parameters sent (key_count itself included, as in the
+// recorded messages: 56 keys for one item), message_id one more than the
+// merchant's previous message, md5_hash = UPPER(MD5(sale_id + vendor_id +
+// invoice_id + secret word)) with the account's secret word and vendor_id
+// (detail_company_info's), and times in U.S. Eastern: timestamp
+// "YYYY-MM-DD HH:MM:SS EST" (or EDT), sale_date_placed and auth_exp
+// "YYYY-MM-DD". Choices where the sources differ:
+//
+//   - message_description is the text of the guide's example for each
+//     message ("Order fraud status changed", "Order ship status changed",
+//     "Invoice status changed", "Refund issued", "Recurring order stopped");
+//     ORDER_CREATED's "New order created" as ins.md shows it.
+//   - REFUND_ISSUED and RECURRING_STOPPED are item-level: item_count 1, the
+//     refund item (item_type "refund") or the stopped item
+//     (item_rec_status "canceled"). ins.md lists REFUND_ISSUED as
+//     invoice-level, but the guide and the vendor's later pages say it is
+//     sent "once for each refund item issued" with only that item.
+//   - Item-level messages carry every common parameter too, fraud_status
+//     included (ins.md, and the brief the panel's receiver is written to);
+//     the guide's item-level examples leave out the six invoice figures
+//     (key_count 50).
+//   - sale_date_placed is a date (ins.md, the parameter tables); the
+//     guide's examples and the omnipay recording show a time after it, so a
+//     receiver should read its first ten characters.
+//   - ORDER_CREATED carries fraud_status "wait": the review starts with the
+//     order. FRAUD_STATUS_CHANGED follows at once, "pass" or, for an order
+//     held for review, "wait"; a held order gets "pass" or "fail" later. The
+//     documentation's ORDER_CREATED example shows "pass" (an order reviewed
+//     before it was announced).
+//   - item_rec_status: "live" for active recurring billing, "canceled" for
+//     stopped, "" for an item that does not recur; item_type "bill" or
+//     "refund".
+//
+// Delivery runs in the background from a queue kept in the state, so a
+// restart loses no pending message (one being sent when the process stops
+// is sent again: at-least-once, as the service itself, which is why
+// receivers dedupe on message_id). A 2xx answer is a delivery; anything else,
+// a redirect or no answer within 10 s is a failure, retried after 15 s,
+// 1 min, 5 min, 15 min, 1 h, 3 h and 6 h, then given up ("failed") after 8
+// attempts. The INS fault knob drops, duplicates or reorders deliveries
+// (INSFaults). Without Config.INSURL nothing is sent, but messages are still
+// recorded ("unsent"). The state keeps the last 1000 finished messages and
+// every pending one. The message counter survives Reset and starts, for a
+// new state, at the seconds since 2020, so a receiver never takes a new
+// message for a replay of an old one.
+//
+// The Admin API's detail_sale has no fraud status; the sandbox keeps one
+// per sale (Sandbox.FraudStatus): "pass" for seeded sales but
+// Fixtures.FraudReview ("wait") and Fixtures.FraudFailed ("fail"), and
+// whatever the generator or SendINS set.
 //
 // # The live API's own behaviour
 //

@@ -19,6 +19,7 @@ func stopLineitemRecurring(c *call) (any, *apiError) {
 	b.DateNext = nil
 	b.DateEnd = sp(c.today())
 	c.addComment(ref.sale, "Recurring billing stopped for "+ref.li.ProductName)
+	c.s.insEvent(INSRecurringStopped, ref.sale, ref.inv, ref.li, c.now)
 	return ok("stop_lineitem_recurring"), nil
 }
 

@@ -181,9 +181,10 @@ func refundInvoice(c *call) (any, *apiError) {
 	if amount > left {
 		return nil, newErr("TOO_HIGH", msgAmountTooHigh, "")
 	}
-	addRefundLine(c.st(), inv, amount, nil, c.now)
+	li := addRefundLine(c.st(), inv, amount, nil, c.now)
 	c.indexLineitems(rec, inv)
 	c.addComment(rec, "Refund Issued On Invoice: "+comment)
+	c.s.insEvent(INSRefundIssued, rec, inv, li, c.now)
 	return ok("refund_invoice"), nil
 }
 
@@ -219,9 +220,10 @@ func refundLineitem(c *call) (any, *apiError) {
 	if amount > remaining(inv) {
 		return nil, newErr("TOO_HIGH", msgLineTooHigh, "")
 	}
-	refundLineitemIn(c.st(), inv, li, c.now)
+	refund := refundLineitemIn(c.st(), inv, li, c.now)
 	c.indexLineitems(rec, inv)
 	c.addComment(rec, "Refund Issued On Lineitem: "+comment)
+	c.s.insEvent(INSRefundIssued, rec, inv, refund, c.now)
 	return ok("refund_lineitem"), nil
 }
 

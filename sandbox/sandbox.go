@@ -38,6 +38,14 @@ type Config struct {
 	// Logger receives one debug line per API call and errors about the
 	// state file; nil discards.
 	Logger *slog.Logger
+	// INSURL is where the sandbox posts its INS messages, form-encoded as
+	// the real service does, from a background queue kept in the state
+	// (retried with backoff, given up after 8 attempts). Empty: nothing is
+	// sent, but the messages are still recorded (status "unsent").
+	INSURL string
+	// OrdersEvery, when positive, makes a buyer place a new order that
+	// often, and moves the orders placed so far on (see OrderStep).
+	OrdersEvery time.Duration
 }
 
 // Sandbox is an offline fake of the 2Checkout Admin API. It is safe for
@@ -62,6 +70,18 @@ type Sandbox struct {
 	st        *state
 	idx       *index
 	lastSaved []byte
+
+	// INS delivery: the receiver, the worker's wake-up call, the messages
+	// an attempt holds in flight (under mu), and whether the write call in
+	// progress queued any (under mu).
+	insURL    string
+	insClient *http.Client
+	insWake   chan struct{}
+	inflight  map[int64]bool
+	insQueued bool
+
+	stop context.CancelFunc
+	bg   sync.WaitGroup
 }
 
 // New builds a Sandbox, loading cfg.StatePath when it exists and seeding
@@ -76,6 +96,14 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.INSURL != "" {
+		if err := validINSURL(cfg.INSURL); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.OrdersEvery < 0 {
+		return nil, errors.New("sandbox: OrdersEvery must not be negative")
+	}
 	s := &Sandbox{
 		cfg:       cfg,
 		log:       cfg.Logger,
@@ -87,6 +115,10 @@ func New(cfg Config) (*Sandbox, error) {
 		methods:   methodTable(),
 		faults:    cfg.Faults.clone(),
 		calls:     map[string]int{},
+		insURL:    cfg.INSURL,
+		insClient: newINSClient(),
+		insWake:   make(chan struct{}, 1),
+		inflight:  map[int64]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -100,7 +132,24 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := s.loadOrSeed(); err != nil {
 		return nil, err
 	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	if s.insURL != "" {
+		s.bg.Go(func() { s.runINS(ctx) })
+	}
+	if cfg.OrdersEvery > 0 {
+		s.bg.Go(func() { s.runOrders(ctx, cfg.OrdersEvery) })
+	}
 	return s, nil
+}
+
+// Close stops the background work (INS deliveries, the order generator)
+// and waits for it. A delivery cut short stays pending in the state and is
+// sent after the next start. The HTTP handler keeps working.
+func (s *Sandbox) Close() error {
+	s.stop()
+	s.bg.Wait()
+	return nil
 }
 
 // ServeHTTP serves "/api/<group>/<method>" and the control endpoints under
@@ -154,10 +203,16 @@ func (s *Sandbox) SaleFixtures() Fixtures {
 
 // Reset puts the state back to the deterministic seed, persists it and zeroes
 // the call counters. Faults are configuration, not state, and are kept.
+//
+// The INS message counter carries on, as a merchant's does: a receiver that
+// stored the old message_ids as seen must not take new messages for
+// replays. Messages not yet delivered go with the old state.
 func (s *Sandbox) Reset() error {
-	st := seedState(s.cfg.LargeCatalog, s.now())
+	now := s.now()
+	st := seedState(s.cfg.LargeCatalog, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st.INS.NextMessageID = max(s.st.INS.NextMessageID, firstMessageID(now))
 	if s.cfg.StatePath != "" {
 		data, err := encodeState(st)
 		if err != nil {
@@ -235,7 +290,12 @@ func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpe
 		} else {
 			apiErr = e
 		}
+		queued := s.insQueued
+		s.insQueued = false
 		s.mu.Unlock()
+		if queued {
+			s.wakeINS()
+		}
 	} else {
 		s.mu.RLock()
 		res, e := spec.fn(c)

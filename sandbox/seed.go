@@ -66,6 +66,7 @@ func seedState(largeCatalog int, now time.Time) *state {
 	addLargeCatalog(st, largeCatalog)
 	shiftDates(st, daysFromRef(now))
 	st.CreatedAt = now.UTC().Format(time.RFC3339)
+	st.INS.NextMessageID = firstMessageID(now)
 	st.Fixtures.CreatedAt = st.CreatedAt
 	return st
 }

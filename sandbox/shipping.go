@@ -102,7 +102,8 @@ func markShipped(c *call) (any, *apiError) {
 	}
 	day := c.today()
 	inv.DateShipped = sp(day)
-	if inv.Status == "approved" {
+	captured := inv.Status == "approved"
+	if captured {
 		inv.Status = "pending"
 	}
 	if inv.Shipping != nil {
@@ -114,6 +115,10 @@ func markShipped(c *call) (any, *apiError) {
 		note += "\n" + comment
 	}
 	c.addComment(rec, note)
+	c.s.insEvent(INSShipStatusChanged, rec, inv, nil, c.now)
+	if captured {
+		c.s.insEvent(INSInvoiceStatusChanged, rec, inv, nil, c.now)
+	}
 	return ok("mark_shipped"), nil
 }
 

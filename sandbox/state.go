@@ -37,6 +37,10 @@ type state struct {
 	Sales                 []*saleRec     `json:"sales"`
 	Foreign               foreignRecords `json:"foreign"`
 	Fixtures              Fixtures       `json:"fixtures"`
+	// INS holds the messages sent and to send; Orders the order
+	// generator's progress.
+	INS    insState       `json:"ins"`
+	Orders orderGenerator `json:"orders"`
 }
 
 // foreignRecords are ids that exist but belong to another merchant: the
