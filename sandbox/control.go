@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -32,8 +33,9 @@ func faultsView(f Faults) faultsJSON {
 //	                       value, an empty one clears it)
 //	POST /_sandbox/reset   back to the seed
 //	GET  /_sandbox/calls   JSON map method -> count
-//	GET  /_sandbox/ins     the INS messages recorded, oldest first, and
-//	                       whether a receiver is configured
+//	GET  /_sandbox/ins     the INS messages recorded, oldest first (after
+//	                       message_id since=, when given), and whether a
+//	                       receiver is configured
 //	POST /_sandbox/ins     send one message now: form fields message_type,
 //	                       sale_id, and optionally invoice_id, lineitem_id,
 //	                       fraud_status (see INSEvent)
@@ -87,7 +89,12 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request, body []by
 	case "/_sandbox/ins":
 		switch r.Method {
 		case http.MethodGet:
-			controlJSON(w, http.StatusOK, insList{Receiver: s.insURL != "", Fault: s.Faults().INS.String(), Messages: s.INSDeliveries()})
+			// ?since=<message_id> lists only the later messages, for a
+			// client that polls.
+			since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+			msgs := s.INSDeliveries()
+			msgs = slices.DeleteFunc(msgs, func(d INSDelivery) bool { return d.MessageID <= since })
+			controlJSON(w, http.StatusOK, insList{Receiver: s.insURL != "", Fault: s.Faults().INS.String(), Messages: msgs})
 		case http.MethodPost:
 			s.postINS(w, r, body)
 		default:

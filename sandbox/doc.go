@@ -89,7 +89,10 @@
 // The Admin API's detail_sale has no fraud status; the sandbox keeps one
 // per sale (Sandbox.FraudStatus): "pass" for seeded sales but
 // Fixtures.FraudReview ("wait") and Fixtures.FraudFailed ("fail"), and
-// whatever the generator or SendINS set.
+// whatever the generator or SendINS set. Like the API, mark_shipped does
+// not refuse a sale in review: not shipping it is the merchant's side.
+// Each generated order adds a sale to the state (about 5 KB): a sandbox left
+// generating for days grows its state file accordingly, until Reset.
 //
 // # The live API's own behaviour
 //

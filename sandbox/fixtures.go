@@ -3,8 +3,9 @@ package sandbox
 // Fixtures names seeded records that tests can rely on. Dates are relative
 // to the moment the state was created (Config.Now then; see State in the
 // package documentation): "N days old" below means placed N days before
-// that day. Every fixture sale is at most 80 days old unless noted, so its
-// refunds stay within the 180-day limit for months. Each field is also
+// that day. Every fixture sale is at most 100 days old unless noted
+// (OldSale; RepeatCustomerSales span the year), so its refunds stay within
+// the 180-day limit for months. Each field is also
 // valid in a state file written by an earlier run, since the file stores
 // them.
 type Fixtures struct {

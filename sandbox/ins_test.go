@@ -478,6 +478,11 @@ func TestSendINS(t *testing.T) {
 	if code != 200 || body["receiver_configured"] != true || len(msgs) != len(s.INSDeliveries()) {
 		t.Fatalf("%d %v", code, body)
 	}
+	all := s.INSDeliveries()
+	code, body = control(t, s, "GET", "/_sandbox/ins?since="+strconv.FormatInt(all[len(all)-2].MessageID, 10), nil, true)
+	if msgs, _ = body["messages"].([]any); code != 200 || len(msgs) != 1 || obj(msgs[0])["message_id"] != float64(all[len(all)-1].MessageID) {
+		t.Fatalf("since: %d %v", code, body)
+	}
 	if code, body = control(t, s, "POST", "/_sandbox/ins/deliver", nil, true); code != 200 || body["attempted"] != float64(0) {
 		t.Fatalf("%d %v", code, body)
 	}
