@@ -52,11 +52,19 @@ type PageFunc[T any] func(ctx context.Context, page int) ([]T, PageInfo, error)
 // the page count from its page_info, then fetches the rest with at most
 // concurrency calls in flight. Items come back in page order. The first error
 // cancels the calls still running and is returned alone.
+//
+// The API answers an empty listing with RECORD_NOT_FOUND instead of an empty
+// page, so RECORD_NOT_FOUND on page 1 is an empty result (a non-nil, empty
+// slice), not an error. On a later page it stays an error: the listing
+// shrank while it was walked, and a silently shorter list would be wrong.
 func AllPages[T any](ctx context.Context, concurrency int, fetch PageFunc[T]) ([]T, error) {
 	if concurrency <= 0 {
 		concurrency = DefaultConcurrency
 	}
 	first, info, err := fetch(ctx, 1)
+	if IsNotFound(err) {
+		return []T{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("page 1: %w", err)
 	}
@@ -118,7 +126,9 @@ func AllPages[T any](ctx context.Context, concurrency int, fetch PageFunc[T]) ([
 }
 
 // AllProducts fetches every page of list_products for the given filters;
-// params.Page is ignored.
+// params.Page is ignored. No product matching is an empty slice and no error
+// (see [AllPages]); ListProducts itself keeps answering the API's
+// RECORD_NOT_FOUND, for callers that say "nothing found".
 func (c *Client) AllProducts(ctx context.Context, params ListProductsParams, concurrency int) ([]Product, error) {
 	return AllPages(ctx, concurrency, func(ctx context.Context, page int) ([]Product, PageInfo, error) {
 		p := params
@@ -131,7 +141,8 @@ func (c *Client) AllProducts(ctx context.Context, params ListProductsParams, con
 	})
 }
 
-// AllOptions fetches every page of list_options; params.Page is ignored.
+// AllOptions fetches every page of list_options; params.Page is ignored. No
+// option matching is an empty slice and no error, as for [Client.AllProducts].
 func (c *Client) AllOptions(ctx context.Context, params ListOptionsParams, concurrency int) ([]Option, error) {
 	return AllPages(ctx, concurrency, func(ctx context.Context, page int) ([]Option, PageInfo, error) {
 		p := params
@@ -144,7 +155,8 @@ func (c *Client) AllOptions(ctx context.Context, params ListOptionsParams, concu
 	})
 }
 
-// AllSales fetches every page of list_sales; params.Page is ignored.
+// AllSales fetches every page of list_sales; params.Page is ignored. No sale
+// matching is an empty slice and no error, as for [Client.AllProducts].
 func (c *Client) AllSales(ctx context.Context, params ListSalesParams, concurrency int) ([]SaleSummary, error) {
 	return AllPages(ctx, concurrency, func(ctx context.Context, page int) ([]SaleSummary, PageInfo, error) {
 		p := params

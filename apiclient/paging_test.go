@@ -155,3 +155,39 @@ func TestAllSalesAndOptionsStopOnError(t *testing.T) {
 	_, err = c.AllOptions(context.Background(), ListOptionsParams{}, 1)
 	eq(t, "IsNotFound through the walker", IsNotFound(err), true)
 }
+
+// The API answers an empty listing with RECORD_NOT_FOUND (HTTP 400): the
+// walkers make that an empty result, while the List methods keep the typed
+// error so a page can say "nothing found".
+func TestEmptyListingIsNotAnError(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		respond(w, 400, "application/json", testdata(t, "error_record_not_found.json"))
+	})
+	c := newTestClient(t, f.URL)
+	products, err := c.AllProducts(context.Background(), ListProductsParams{Name: "nothing"}, 2)
+	if err != nil || products == nil || len(products) != 0 {
+		t.Fatalf("AllProducts: %v, %v", products, err)
+	}
+	options, err := c.AllOptions(context.Background(), ListOptionsParams{}, 2)
+	if err != nil || options == nil || len(options) != 0 {
+		t.Fatalf("AllOptions: %v, %v", options, err)
+	}
+	sales, err := c.AllSales(context.Background(), ListSalesParams{CustomerName: "nobody"}, 2)
+	if err != nil || sales == nil || len(sales) != 0 {
+		t.Fatalf("AllSales: %v, %v", sales, err)
+	}
+	eq(t, "one call each, no retry", f.hits.Load(), int32(3))
+	_, err = c.ListProducts(context.Background(), ListProductsParams{Name: "nothing"})
+	eq(t, "ListProducts keeps RECORD_NOT_FOUND", IsNotFound(err), true)
+	var ae *Error
+	if !errors.As(err, &ae) || ae.Status != 400 {
+		t.Fatalf("typed error %v", err)
+	}
+	// Any other error on page 1 is still an error.
+	g := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		respond(w, 403, "application/json", []byte(`{"errors":[{"code":"FORBIDDEN","message":"Access denied to product."}]}`))
+	})
+	if _, err := newTestClient(t, g.URL).AllProducts(context.Background(), ListProductsParams{}, 2); Code(err) != CodeForbidden {
+		t.Fatalf("FORBIDDEN on page 1: %v", err)
+	}
+}

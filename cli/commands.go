@@ -48,6 +48,7 @@ func serveSandbox(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer sb.Close()
 	fmt.Fprintf(env.Stdout, "Offline 2Checkout Admin API listening on %s/api/\n", public)
 	if fresh || (cfg.APIUsername == "" && cfg.APIPassword == "") {
 		fmt.Fprintf(env.Stdout, "Credentials: user %s, password %s (kept in the data directory)\n", user, pass)

@@ -66,6 +66,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		defer sb.Close() // its INS deliveries and orders, after the server stops
 		// The panel reaches its sandbox over loopback like any other API, so
 		// it exercises the same client, pool and timeouts as in production.
 		apiURL = fmt.Sprintf("http://127.0.0.1:%d/sandbox/api", port)
@@ -204,8 +205,12 @@ func newSandbox(cfg *config.Config, user, pass, publicURL string, log *slog.Logg
 	if err != nil {
 		return nil, fmt.Errorf("sandbox faults: %w", err)
 	}
+	if faults.INS, err = sandbox.ParseINSFaults(cfg.SandboxINSFault); err != nil {
+		return nil, fmt.Errorf("sandbox INS fault: %w", err)
+	}
 	sb, err := sandbox.New(sandbox.Config{Username: user, Password: pass, StatePath: filepath.Join(cfg.DataDir, "sandbox.json"),
-		PublicURL: publicURL, LargeCatalog: cfg.SandboxLarge, Faults: faults, Logger: log})
+		PublicURL: publicURL, LargeCatalog: cfg.SandboxLarge, Faults: faults, Logger: log,
+		INSURL: cfg.SandboxINSURL, OrdersEvery: cfg.SandboxOrdersEvery})
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}

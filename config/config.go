@@ -68,6 +68,12 @@ type Config struct {
 	SandboxFailRate   string
 	SandboxForceError string
 	SandboxLarge      int
+	// SandboxINSURL is where the sandbox posts INS messages (empty: none
+	// sent); SandboxOrdersEvery makes it place a new order that often (0:
+	// never); SandboxINSFault makes its INS deliveries misbehave.
+	SandboxINSURL      string
+	SandboxOrdersEvery time.Duration
+	SandboxINSFault    string
 }
 
 // SandboxMode reports whether the panel talks to its own offline sandbox.
@@ -179,6 +185,19 @@ var settings = []setting{
 		set: str(func(c *Config) *string { return &c.SandboxFailRate })},
 	{flag: "sandbox-force-error", env: "BACKOFFICE_SANDBOX_FORCE_ERROR", help: "sandbox: method=CODE pairs, e.g. mark_shipped=INTERNAL_ERROR",
 		set: str(func(c *Config) *string { return &c.SandboxForceError })},
+	{flag: "sandbox-ins-url", env: "BACKOFFICE_SANDBOX_INS_URL", help: "sandbox: URL to post its INS notifications to (empty: none sent)",
+		set: str(func(c *Config) *string { return &c.SandboxINSURL })},
+	{flag: "sandbox-orders-every", env: "BACKOFFICE_SANDBOX_ORDERS_EVERY", help: "sandbox: place a new order this often, e.g. 30s (0: never)",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 || (d > 0 && d < time.Second) {
+				return fmt.Errorf("want 0 or a duration of at least 1s such as 30s, got %q", v)
+			}
+			c.SandboxOrdersEvery = d
+			return nil
+		}},
+	{flag: "sandbox-ins-fault", env: "BACKOFFICE_SANDBOX_INS_FAULT", help: "sandbox: drop, duplicate and/or reorder INS deliveries, e.g. duplicate,reorder or drop=0.2",
+		set: str(func(c *Config) *string { return &c.SandboxINSFault })},
 	{flag: "sandbox-large", env: "BACKOFFICE_SANDBOX_LARGE", help: "sandbox: number of extra generated products, for load tests",
 		set: func(c *Config, v string) error {
 			var n int

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -131,8 +132,8 @@ var cases = []methodCase{
 		raw:  func(e *env) url.Values { return nil },
 		ok: func(t *testing.T, e *env) {
 			p := must(t, pair(e.c.PendingPayment(ctx)))
-			eq(t, "amount", p.Amount.Value, "999.99")
 			eq(t, "payment_id", p.PaymentID.Value, "2436561667")
+			addsUp(t, p)
 		},
 		fail: func(t *testing.T, e *env) (error, string) {
 			bad := must(t, pair(apiclient.New(e.ts.URL+"/api", "nobody", pass)))
@@ -145,10 +146,13 @@ var cases = []methodCase{
 		raw:  func(e *env) url.Values { return nil },
 		ok: func(t *testing.T, e *env) {
 			ps := must(t, pair(e.c.ListPayments(ctx)))
-			if len(ps) == 0 {
+			if len(ps) < 2 {
 				t.Fatal("no payments")
 			}
 			eq(t, "payments[0].payment_id", ps[0].PaymentID.Value, "4681565342")
+			for i := range ps {
+				addsUp(t, &ps[i])
+			}
 		},
 		fail: func(t *testing.T, e *env) (error, string) {
 			e.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"list_payments": "FORBIDDEN"}})
@@ -297,8 +301,11 @@ var cases = []methodCase{
 			r := must(t, pair(e.c.CreateComment(ctx, apiclient.CreateCommentParams{SaleID: e.fx.TangibleOneInvoice, SaleComment: text, CCCustomer: true})))
 			eq(t, "response_message", r.ResponseMessage, "Created comment successfully.")
 			s := must(t, pair(e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: e.fx.TangibleOneInvoice})))
-			if last := s.Comments[len(s.Comments)-1].Comment.Value; last != text {
-				t.Errorf("comment stored as %q", last)
+			must(t, pair(e.c.CreateComment(ctx, apiclient.CreateCommentParams{SaleID: e.fx.TangibleOneInvoice, SaleComment: "second"})))
+			s = must(t, pair(e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: e.fx.TangibleOneInvoice})))
+			// Newest first, as the live API lists them.
+			if len(s.Comments) != 2 || s.Comments[0].Comment.Value != "second" || s.Comments[1].Comment.Value != text {
+				t.Errorf("comments %+v", s.Comments)
 			}
 		},
 		fail: func(t *testing.T, e *env) (error, string) {
@@ -544,7 +551,8 @@ var cases = []methodCase{
 			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "RENAMED002"}); err != nil {
 				t.Errorf("renamed coupon: %v", err)
 			}
-			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "APITEST002"}); !apiclient.IsNotFound(err) {
+			// An unknown code is FORBIDDEN in detail_coupon (issue 9).
+			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "APITEST002"}); apiclient.Code(err) != "FORBIDDEN" {
 				t.Errorf("old code after rename: %v", err)
 			}
 		},
@@ -558,8 +566,11 @@ var cases = []methodCase{
 		raw:  func(e *env) url.Values { return url.Values{"coupon_code": {"TESTPERCENT"}} },
 		ok: func(t *testing.T, e *env) {
 			must(t, pair(e.c.DeleteCoupon(ctx, apiclient.DeleteCouponParams{CouponCode: "APITEST002"})))
-			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "APITEST002"}); !apiclient.IsNotFound(err) {
+			if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "APITEST002"}); apiclient.Code(err) != "FORBIDDEN" {
 				t.Errorf("after delete: %v", err)
+			}
+			if _, err := e.c.DeleteCoupon(ctx, apiclient.DeleteCouponParams{CouponCode: "APITEST002"}); !apiclient.IsNotFound(err) {
+				t.Errorf("deleting again: %v", err)
 			}
 		},
 		fail: func(t *testing.T, e *env) (error, string) {
@@ -605,6 +616,16 @@ func TestEveryMethodThroughTheClient(t *testing.T) {
 // writes, with or without asking for JSON.
 func rawCall(t *testing.T, e *env, name string, params url.Values, write, asJSON bool) (*http.Response, []byte) {
 	t.Helper()
+	accept := ""
+	if asJSON {
+		accept = "application/json"
+	}
+	return rawAccept(t, e, name, params, write, accept)
+}
+
+// rawAccept is rawCall with any Accept header.
+func rawAccept(t *testing.T, e *env, name string, params url.Values, write bool, accept string) (*http.Response, []byte) {
+	t.Helper()
 	var req *http.Request
 	if write {
 		req, _ = http.NewRequest(http.MethodPost, e.ts.URL+"/api/"+name, strings.NewReader(params.Encode()))
@@ -613,8 +634,8 @@ func rawCall(t *testing.T, e *env, name string, params url.Values, write, asJSON
 		req, _ = http.NewRequest(http.MethodGet, e.ts.URL+"/api/"+name+"?"+params.Encode(), nil)
 	}
 	req.SetBasicAuth(user, pass)
-	if asJSON {
-		req.Header.Set("Accept", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -696,6 +717,31 @@ func TestJSONAndXMLAgree(t *testing.T) {
 					t.Errorf("XML response_code %q", c.Text)
 				}
 			}
+			// The XOXO HTML: the same top-level keys (empty arrays
+			// included), as the <dt>s of the outline's one <dl>.
+			hr, hb := rawAccept(t, newEnv(t), tc.name, params, writes[tc.name], "text/html")
+			if hr.StatusCode != http.StatusOK || !strings.HasPrefix(hr.Header.Get("Content-Type"), "text/html") {
+				t.Fatalf("HTML: %d %q", hr.StatusCode, hr.Header.Get("Content-Type"))
+			}
+			var page xmlNode
+			if err := xml.Unmarshal(hb, &page); err != nil {
+				t.Fatalf("HTML is not well-formed: %v", err)
+			}
+			outline := page.Children[1].Children[0] // <body><ul class="xoxo">
+			var htmlKeys, allKeys []string
+			for _, c := range outline.Children[0].Children[0].Children { // <li><dl>
+				if c.XMLName.Local == "dt" {
+					htmlKeys = append(htmlKeys, c.Text)
+				}
+			}
+			for k := range top {
+				allKeys = append(allKeys, k)
+			}
+			sort.Strings(htmlKeys)
+			sort.Strings(allKeys)
+			if strings.Join(htmlKeys, ",") != strings.Join(allKeys, ",") {
+				t.Errorf("HTML keys %v, JSON keys %v", htmlKeys, allKeys)
+			}
 		})
 	}
 	// Errors too: 401 in both formats, with the Basic challenge.
@@ -714,5 +760,141 @@ func TestJSONAndXMLAgree(t *testing.T) {
 		if resp.StatusCode != 401 || resp.Header.Get("WWW-Authenticate") != `Basic realm="2CO API"` || !strings.Contains(string(body), "UNAUTHORIZED") {
 			t.Errorf("no credentials (json=%v): %d %q %s", asJSON, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), body)
 		}
+	}
+}
+
+// addsUp checks a payment's figures through the client's types: the amount
+// is what the totals leave.
+func addsUp(t *testing.T, p *apiclient.Payment) {
+	t.Helper()
+	c := func(v apiclient.Text) int64 {
+		whole, frac, _ := strings.Cut(v.Value, ".")
+		n, err := strconv.ParseInt(whole+(frac + "00")[:2], 10, 64)
+		if err != nil {
+			t.Fatalf("amount %q: %v", v.Value, err)
+		}
+		return n
+	}
+	sum := c(p.TotalSales) - c(p.TotalRefunds) - c(p.TotalFees) - c(p.TotalChargebackFees) - c(p.TotalOutgoingCommissions) +
+		c(p.TotalCommissions) - c(p.ReserveHeld) + c(p.TotalReserveReleased) + c(p.TotalAdjustments) + c(p.TotalBalanceForward)
+	if sum != c(p.Amount) {
+		t.Errorf("payment %s: amount %s, totals give %d cents", p.PaymentID.Value, p.Amount.Value, sum)
+	}
+}
+
+// TestLiveBehaviour: the live API's own answers (issue 9), through the
+// client: empty lists are RECORD_NOT_FOUND with 400 (and the walkers make
+// them empty results), updates are partial, comments come newest first.
+func TestLiveBehaviour(t *testing.T) {
+	e := newEnv(t)
+	wantNotFound := func(what string, err error) {
+		t.Helper()
+		var ae *apiclient.Error
+		if !errors.As(err, &ae) || ae.Code != "RECORD_NOT_FOUND" || ae.Status != 400 || !apiclient.IsNotFound(err) {
+			t.Errorf("%s: %v", what, err)
+		}
+	}
+	_, err := e.c.ListProducts(ctx, apiclient.ListProductsParams{Name: "no such product"})
+	wantNotFound("empty list_products", err)
+	_, err = e.c.ListOptions(ctx, apiclient.ListOptionsParams{OptionName: "no such option"})
+	wantNotFound("empty list_options", err)
+	_, err = e.c.ListSales(ctx, apiclient.ListSalesParams{CustomerName: "Nobody Atall"})
+	wantNotFound("empty list_sales", err)
+	_, err = e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: "1234567"})
+	wantNotFound("unknown sale", err)
+	if ps := must(t, pair(e.c.AllProducts(ctx, apiclient.ListProductsParams{Name: "no such product"}, 2))); len(ps) != 0 {
+		t.Errorf("AllProducts %d", len(ps))
+	}
+	if os := must(t, pair(e.c.AllOptions(ctx, apiclient.ListOptionsParams{OptionName: "no such option"}, 2))); len(os) != 0 {
+		t.Errorf("AllOptions %d", len(os))
+	}
+	if ss := must(t, pair(e.c.AllSales(ctx, apiclient.ListSalesParams{CustomerName: "Nobody Atall"}, 2))); len(ss) != 0 {
+		t.Errorf("AllSales %d", len(ss))
+	}
+	for _, cp := range must(t, pair(e.c.ListCoupons(ctx))) {
+		must(t, pair(e.c.DeleteCoupon(ctx, apiclient.DeleteCouponParams{CouponCode: cp.CouponCode.Value})))
+	}
+	_, err = e.c.ListCoupons(ctx)
+	wantNotFound("no coupons left", err)
+	if _, err := e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "NEVER-ISSUED"}); apiclient.Code(err) != "FORBIDDEN" {
+		t.Errorf("unknown coupon: %v", err)
+	}
+
+	// Partial updates: the client sends only the name, the rest stays.
+	const id = "4297595302"
+	before := must(t, pair(e.c.DetailProduct(ctx, apiclient.DetailProductParams{ProductID: id})))
+	must(t, pair(e.c.UpdateProduct(ctx, apiclient.UpdateProductParams{ProductID: id, Name: "Renamed only"})))
+	after := must(t, pair(e.c.DetailProduct(ctx, apiclient.DetailProductParams{ProductID: id})))
+	if after.Name.Value != "Renamed only" || after.Price != before.Price || after.Weight != before.Weight || after.Description != before.Description {
+		t.Errorf("partial product update: %+v", after)
+	}
+	r := must(t, pair(e.c.CreateCoupon(ctx, apiclient.CreateCouponParams{CouponCode: "PARTIAL", DateExpire: "2099-01-01", Type: "sale",
+		ValueOff: "5.00", MinimumPurchase: "20.00"})))
+	must(t, pair(e.c.UpdateCoupon(ctx, apiclient.UpdateCouponParams{CouponCode: r.CouponCode.Value, DateExpire: ptr("2099-06-30")})))
+	cp := must(t, pair(e.c.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: "PARTIAL"})))
+	if cp.DateExpire.Value != "2099-06-30" || cp.Type.Value != "sale" || cp.ValueOff.Value != "5.00" || cp.MinimumPurchase.Value != "20.00" {
+		t.Errorf("partial coupon update: %+v", cp)
+	}
+
+	// Fee line items as recorded, through the client's types.
+	s := must(t, pair(e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: e.fx.Fees})))
+	fees := 0
+	for _, li := range s.Invoices[0].Lineitems {
+		if li.ProductName.Value == "Tax Fee" || li.ProductName.Value == "Shipping Fee" {
+			fees++
+			if li.Type.Value != "product" || li.VendorProductID.Valid || li.Installment.Valid {
+				t.Errorf("fee item %+v", li)
+			}
+		}
+	}
+	if fees != 2 {
+		t.Errorf("%d fee items", fees)
+	}
+}
+
+// TestMoneyRules: refunds through the client reduce what is left and show
+// in the sale; stopping recurring billing shows its comment.
+func TestMoneyRules(t *testing.T) {
+	e := newEnv(t)
+	inv := e.fx.Invoices[e.fx.PartiallyRefunded][0]
+	_, err := e.c.RefundInvoice(ctx, apiclient.RefundInvoiceParams{InvoiceID: inv, Amount: "1000.00", Currency: "usd", Comment: "too much", Category: 5})
+	if apiclient.Code(err) != "TOO_HIGH" {
+		t.Errorf("more than is left: %v", err)
+	}
+	must(t, pair(e.c.RefundInvoice(ctx, apiclient.RefundInvoiceParams{InvoiceID: inv, Amount: "5.00", Currency: "usd", Comment: "part", Category: 5})))
+	must(t, pair(e.c.RefundInvoice(ctx, apiclient.RefundInvoiceParams{InvoiceID: inv, Comment: "the rest", Category: 5})))
+	_, err = e.c.RefundInvoice(ctx, apiclient.RefundInvoiceParams{InvoiceID: inv, Comment: "again", Category: 5})
+	if apiclient.Code(err) != "NOTHING_TO_DO" {
+		t.Errorf("refunded invoice refunded again: %v", err)
+	}
+	s := must(t, pair(e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: e.fx.PartiallyRefunded})))
+	var refunds []string
+	for _, li := range s.Invoices[0].Lineitems {
+		if li.Type.Value == "refund" {
+			refunds = append(refunds, li.USDAmount.Value)
+		}
+	}
+	if len(refunds) != 3 || refunds[0] != "20.00" || refunds[1] != "5.00" {
+		t.Errorf("refund items %v", refunds)
+	}
+	if s.Comments[0].Comment.Value != "Refund Issued On Invoice: the rest" {
+		t.Errorf("newest comment %q", s.Comments[0].Comment.Value)
+	}
+	_, err = e.c.RefundInvoice(ctx, apiclient.RefundInvoiceParams{SaleID: e.fx.OldSale, Comment: "late", Category: 5})
+	if apiclient.Code(err) != "TOO_LATE" {
+		t.Errorf("old sale: %v", err)
+	}
+	must(t, pair(e.c.StopLineitemRecurring(ctx, apiclient.StopLineitemRecurringParams{LineitemID: e.fx.RecurringLineitem})))
+	s = must(t, pair(e.c.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: e.fx.Recurring})))
+	if s.Comments[0].Comment.Value != "Recurring billing stopped for Example Product" {
+		t.Errorf("comment %q", s.Comments[0].Comment.Value)
+	}
+	_, err = e.c.Reauth(ctx, apiclient.ReauthParams{SaleID: e.fx.ReauthFailed})
+	if apiclient.Code(err) != "FAILED" {
+		t.Errorf("reauth of the declining card: %v", err)
+	}
+	_, err = e.c.Reauth(ctx, apiclient.ReauthParams{SaleID: e.fx.ReauthFailed})
+	if apiclient.Code(err) != "TOO_SOON" {
+		t.Errorf("second reauth the same day: %v", err)
 	}
 }

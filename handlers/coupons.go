@@ -186,14 +186,15 @@ func couponCode(c echo.Context) (string, error) {
 }
 
 // coupon fetches the coupon named by the path; one the API does not know is
-// a 404.
+// a 404. The live detail_coupon answers FORBIDDEN for a code nobody has, the
+// same as for another merchant's, so both read as "not found" here.
 func (h *couponsHandler) coupon(c echo.Context) (*apiclient.Coupon, string, error) {
 	code, err := couponCode(c)
 	if err != nil {
 		return nil, "", err
 	}
 	cp, err := h.api.DetailCoupon(c.Request().Context(), apiclient.DetailCouponParams{CouponCode: code})
-	if apiclient.IsNotFound(err) {
+	if apiclient.IsNotFound(err) || apiclient.IsForbidden(err) {
 		return nil, "", echo.NewHTTPError(http.StatusNotFound)
 	}
 	return cp, code, err

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 )
 
@@ -12,6 +13,7 @@ type faultsJSON struct {
 	Latency    string `json:"latency"`
 	FailRate   string `json:"fail_rate"`
 	ForceError string `json:"force_error"`
+	INSFault   string `json:"ins_fault"`
 }
 
 func faultsView(f Faults) faultsJSON {
@@ -19,6 +21,7 @@ func faultsView(f Faults) faultsJSON {
 		Latency:    f.Latency.String(),
 		FailRate:   strconv.FormatFloat(f.FailRate, 'f', -1, 64),
 		ForceError: f.forceErrorString(),
+		INSFault:   f.INS.String(),
 	}
 }
 
@@ -30,6 +33,14 @@ func faultsView(f Faults) faultsJSON {
 //	                       value, an empty one clears it)
 //	POST /_sandbox/reset   back to the seed
 //	GET  /_sandbox/calls   JSON map method -> count
+//	GET  /_sandbox/ins     the INS messages recorded, oldest first (after
+//	                       message_id since=, when given), and whether a
+//	                       receiver is configured
+//	POST /_sandbox/ins     send one message now: form fields message_type,
+//	                       sale_id, and optionally invoice_id, lineitem_id,
+//	                       fraud_status (see INSEvent)
+//	POST /_sandbox/ins/deliver  attempt every pending message now
+//	POST /_sandbox/orders  one step of the order generator: a new order
 //
 // They need the API credentials. Requests a browser marks as cross-site
 // are refused, because a browser that cached the Basic credentials would
@@ -75,6 +86,38 @@ func (s *Sandbox) serveControl(w http.ResponseWriter, r *http.Request, body []by
 			return
 		}
 		controlJSON(w, http.StatusOK, s.callCounts())
+	case "/_sandbox/ins":
+		switch r.Method {
+		case http.MethodGet:
+			// ?since=<message_id> lists only the later messages, for a
+			// client that polls.
+			since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+			msgs := s.INSDeliveries()
+			msgs = slices.DeleteFunc(msgs, func(d INSDelivery) bool { return d.MessageID <= since })
+			controlJSON(w, http.StatusOK, insList{Receiver: s.insURL != "", Fault: s.Faults().INS.String(), Messages: msgs})
+		case http.MethodPost:
+			s.postINS(w, r, body)
+		default:
+			notAllowed(w, "GET, POST")
+		}
+	case "/_sandbox/ins/deliver":
+		if r.Method != http.MethodPost {
+			notAllowed(w, "POST")
+			return
+		}
+		controlJSON(w, http.StatusOK, map[string]int{"attempted": s.DeliverINS(r.Context())})
+	case "/_sandbox/orders":
+		if r.Method != http.MethodPost {
+			notAllowed(w, "POST")
+			return
+		}
+		id, err := s.OrderStep()
+		if err != nil {
+			s.log.Error("sandbox: order step failed", "err", err)
+			controlJSON(w, http.StatusInternalServerError, map[string]string{"error": "order step failed"})
+			return
+		}
+		controlJSON(w, http.StatusOK, map[string]string{"sale_id": id})
 	default:
 		controlJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 	}
@@ -98,8 +141,36 @@ func (s *Sandbox) postFaults(w http.ResponseWriter, r *http.Request, body []byte
 		controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
+	if f.INS, err = ParseINSFaults(pick("ins_fault", cur.INSFault)); err != nil {
+		controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
 	s.SetFaults(f)
 	controlJSON(w, http.StatusOK, faultsView(s.Faults()))
+}
+
+// insList is GET /_sandbox/ins's answer. The receiver's URL itself is not
+// shown: it may carry a secret path segment.
+type insList struct {
+	Receiver bool          `json:"receiver_configured"`
+	Fault    string        `json:"ins_fault"`
+	Messages []INSDelivery `json:"messages"`
+}
+
+func (s *Sandbox) postINS(w http.ResponseWriter, r *http.Request, body []byte) {
+	vals, err := parseParams(r, body)
+	if err != nil {
+		controlJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed form"})
+		return
+	}
+	ev := INSEvent{Type: vals.Get("message_type"), SaleID: vals.Get("sale_id"), InvoiceID: vals.Get("invoice_id"),
+		LineitemID: vals.Get("lineitem_id"), FraudStatus: vals.Get("fraud_status")}
+	d, err := s.SendINS(r.Context(), ev)
+	if err != nil {
+		controlJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	controlJSON(w, http.StatusOK, d)
 }
 
 func notAllowed(w http.ResponseWriter, allow string) {

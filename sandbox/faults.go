@@ -13,7 +13,7 @@ import (
 
 // Faults are knobs that make the sandbox misbehave on purpose, for tests
 // and demos. They apply to authenticated API calls only, never to the
-// control endpoints.
+// control endpoints, except INS, which applies to INS deliveries.
 type Faults struct {
 	// Latency is added before answering every API call.
 	Latency time.Duration
@@ -23,6 +23,81 @@ type Faults struct {
 	// every call of it is answered with, using that code's documented
 	// message and status. No state changes on a forced error.
 	ForceError map[string]string
+	// INS makes INS deliveries misbehave.
+	INS INSFaults
+}
+
+// INSFaults make INS deliveries misbehave, as a real network and a real
+// service sometimes do. Each is the share (0..1) of deliveries it hits.
+type INSFaults struct {
+	// Drop: the message is not sent at all and is recorded as dropped
+	// (never retried), as if lost on the way.
+	Drop float64
+	// Duplicate: the message is posted twice, same message_id.
+	Duplicate float64
+	// Reorder: messages due together are posted newest first; a message due
+	// alone is held back for up to 5 seconds so a later one can overtake
+	// it.
+	Reorder float64
+}
+
+// ParseINSFaults parses the INS fault knob: a comma-separated list of drop,
+// duplicate and reorder, each optionally with "=share" (default 1), e.g.
+// "duplicate,reorder" or "drop=0.2". Empty means none.
+func ParseINSFaults(s string) (INSFaults, error) {
+	var f INSFaults
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		name, share, hasShare := strings.Cut(part, "=")
+		v := 1.0
+		if hasShare {
+			var err error
+			if v, err = strconv.ParseFloat(strings.TrimSpace(share), 64); err != nil || math.IsNaN(v) || v < 0 || v > 1 {
+				return INSFaults{}, fmt.Errorf("sandbox: INS fault %q: the share must be between 0 and 1", part)
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(name)) {
+		case "drop":
+			f.Drop = v
+		case "duplicate":
+			f.Duplicate = v
+		case "reorder":
+			f.Reorder = v
+		default:
+			return INSFaults{}, fmt.Errorf("sandbox: INS fault %q: want drop, duplicate or reorder", part)
+		}
+	}
+	return f, nil
+}
+
+// String renders the INS faults in ParseINSFaults syntax.
+func (f INSFaults) String() string {
+	var parts []string
+	for _, x := range []struct {
+		name  string
+		share float64
+	}{{"drop", f.Drop}, {"duplicate", f.Duplicate}, {"reorder", f.Reorder}} {
+		switch {
+		case x.share >= 1:
+			parts = append(parts, x.name)
+		case x.share > 0:
+			parts = append(parts, x.name+"="+strconv.FormatFloat(x.share, 'f', -1, 64))
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f INSFaults) clamp() INSFaults {
+	c := func(v float64) float64 {
+		if math.IsNaN(v) || v < 0 {
+			return 0
+		}
+		return min(v, 1)
+	}
+	return INSFaults{Drop: c(f.Drop), Duplicate: c(f.Duplicate), Reorder: c(f.Reorder)}
 }
 
 var codePattern = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
@@ -75,6 +150,9 @@ func (f Faults) validate() error {
 	if math.IsNaN(f.FailRate) || f.FailRate < 0 || f.FailRate > 1 {
 		return fmt.Errorf("sandbox: fail rate must be between 0 and 1")
 	}
+	if f.INS != f.INS.clamp() {
+		return fmt.Errorf("sandbox: INS fault shares must be between 0 and 1")
+	}
 	known := methodNames()
 	for m, code := range f.ForceError {
 		if !known[m] {
@@ -114,8 +192,9 @@ func (f Faults) forceErrorString() string {
 }
 
 // SetFaults replaces the fault knobs at run time. Invalid settings (a
-// negative latency, a rate outside 0..1, an unknown method) are ignored
-// field by field: latency and rate are clamped, unknown methods dropped.
+// negative latency, a rate or share outside 0..1, an unknown method) are
+// ignored field by field: latency, rates and shares are clamped, unknown
+// methods dropped.
 func (s *Sandbox) SetFaults(f Faults) {
 	f = f.clone()
 	if f.Latency < 0 {
@@ -127,6 +206,7 @@ func (s *Sandbox) SetFaults(f Faults) {
 	if f.FailRate > 1 {
 		f.FailRate = 1
 	}
+	f.INS = f.INS.clamp()
 	known := methodNames()
 	for m, code := range f.ForceError {
 		if !known[m] || !codePattern.MatchString(code) {

@@ -81,7 +81,7 @@ func TestFaultKnobs(t *testing.T) {
 	post(t, s, "sales/create_comment", form("sale_id", fx.Shipped, "sale_comment", "x")).wantErr(t, 400, "PARAMETER_INVALID", "sale_id")
 	post(t, s, "sales/reauth", form("sale_id", fx.AuthExpired)).wantErrMsg(t, 400, "TOO_SOON", "Please wait until the next day to reauthorize again.")
 	get(t, s, "sales/detail_sale", form("sale_id", fx.Shipped)).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to sale.")
-	get(t, s, "products/list_coupons", nil).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/list_coupons", nil).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	get(t, s, "acct/detail_company_info", nil).wantErr(t, 400, "PARAMETER_MISSING", "vendor_id")
 	get(t, s, "products/detail_product", form("product_id", "1")).wantErrMsg(t, 400, "SOMETHING_ELSE", "Forced error SOMETHING_ELSE.")
 	s.SetFaults(Faults{})

@@ -1,14 +1,24 @@
 package sandbox
 
-// Fixtures names seeded records that tests can rely on. Every sale is
-// placed in October or November 2026 unless noted, so refunds are within
-// the 180-day limit for a clock in late 2026 or early 2027. Each field is
-// also valid in a state file written by an earlier run, since the file
-// stores them.
+// Fixtures names seeded records that tests can rely on. Dates are relative
+// to the moment the state was created (Config.Now then; see State in the
+// package documentation): "N days old" below means placed N days before
+// that day. Every fixture sale is at most 100 days old unless noted
+// (OldSale; RepeatCustomerSales span the year), so its refunds stay within
+// the 180-day limit for months. Each field is also
+// valid in a state file written by an earlier run, since the file stores
+// them.
 type Fixtures struct {
+	// CreatedAt is the moment the state was seeded (RFC 3339, UTC); every
+	// seeded date is relative to its day.
+	CreatedAt string `json:"created_at"`
 	// TangibleOneInvoice: one invoice, physical goods, not shipped, valid
 	// authorization. mark_shipped with sale_id alone works.
 	TangibleOneInvoice string `json:"tangible_one_invoice"`
+	// AuthExpiring: tangible, not shipped, approved; its card authorization
+	// holds through the day after creation (6 days old, 7-day hold), so the
+	// panel can warn that it is about to expire.
+	AuthExpiring string `json:"auth_expiring"`
 	// TangibleTwoInvoices: a physical subscription box with two invoices,
 	// neither shipped. mark_shipped needs invoice_id.
 	TangibleTwoInvoices string `json:"tangible_two_invoices"`
@@ -25,10 +35,14 @@ type Fixtures struct {
 	// FreeLineitem: a 0.00 line item (refund_lineitem answers TOO_LOW).
 	FreeLineitem string `json:"free_lineitem"`
 	// Recurring: a monthly subscription with three invoices; the last
-	// invoice's line item recurs (active).
+	// invoice's line item recurs (active, installment "3", date_next a
+	// month after the last invoice).
 	Recurring string `json:"recurring"`
 	// RecurringLineitem: the active recurring line item of Recurring.
 	RecurringLineitem string `json:"recurring_lineitem"`
+	// SeveralInvoices: a sale with several invoices (the same as Recurring):
+	// refund_invoice without invoice_id answers AMBIGUOUS.
+	SeveralInvoices string `json:"several_invoices"`
 	// RecurringStopped: a subscription whose billing was stopped.
 	RecurringStopped string `json:"recurring_stopped"`
 	// RecurringStoppedLineitem: its stopped line item (stop answers NOTHING_TO_DO).
@@ -45,12 +59,25 @@ type Fixtures struct {
 	// ShippingLineitem: the "Shipping Fee" line item of Shipped
 	// (refund_lineitem answers INVALID_PARAMETER).
 	ShippingLineitem string `json:"shipping_lineitem"`
-	// Refunded: one invoice, fully refunded (refund_invoice answers NOTHING_TO_DO).
+	// Fees: a shipped US sale whose invoice carries both fee line items, a
+	// "Tax Fee" and a "Shipping Fee", shaped as recorded (type "product",
+	// vendor_product_id and installment null).
+	Fees string `json:"fees"`
+	// TaxLineitem: the "Tax Fee" line item of Fees.
+	TaxLineitem string `json:"tax_lineitem"`
+	// Refunded: one invoice, fully refunded (refund_invoice answers
+	// NOTHING_TO_DO; the refund is a line item of type "refund").
 	Refunded string `json:"refunded"`
-	// PartiallyRefunded: one invoice with 20.00 of 100.00+ refunded.
+	// PartiallyRefunded: one invoice with 20.00 of 100.00+ refunded; the
+	// rest can still be refunded.
 	PartiallyRefunded string `json:"partially_refunded"`
-	// OldSale: placed 2026-01-09; refunds answer TOO_LATE once the clock
-	// passes 2026-07-08.
+	// LineitemRefunded: two product line items, the second refunded with
+	// refund_lineitem (RefundedLineitem).
+	LineitemRefunded string `json:"lineitem_refunded"`
+	// RefundedLineitem: that refunded line item (refund_lineitem answers
+	// NOTHING_TO_DO "Lineitem was already refunded.").
+	RefundedLineitem string `json:"refunded_lineitem"`
+	// OldSale: 315 days old, past the 180-day limit: refunds answer TOO_LATE.
 	OldSale string `json:"old_sale"`
 	// WithComments: three comments, one of them HostileComment.
 	WithComments string `json:"with_comments"`
@@ -59,8 +86,14 @@ type Fixtures struct {
 	HostileComment string `json:"hostile_comment"`
 	// HostileCustomer: a sale whose customer's name and city contain markup.
 	HostileCustomer string `json:"hostile_customer"`
-	// AuthExpired: tangible, not shipped, authorization expired;
-	// mark_shipped with reauthorize=1 renews it and ships.
+	// FraudReview: tangible, not shipped, held in fraud review ("wait");
+	// INS messages for it say so (the Admin API never does).
+	FraudReview string `json:"fraud_review"`
+	// FraudFailed: failed fraud review ("fail"): cancelled, so its invoice
+	// is declined and refunded in full.
+	FraudFailed string `json:"fraud_failed"`
+	// AuthExpired: tangible, not shipped, authorization expired 10 days
+	// before creation; mark_shipped with reauthorize=1 renews it and ships.
 	AuthExpired string `json:"auth_expired"`
 	// ReauthTooLate: tangible, not shipped, expired and payment already
 	// pending; reauthorize=1 (or reauth) answers TOO_LATE.

@@ -32,6 +32,7 @@ func newTestSandbox(t *testing.T, mod ...func(*Config)) *Sandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 

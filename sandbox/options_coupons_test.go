@@ -19,7 +19,7 @@ func TestOptions(t *testing.T) {
 		t.Fatalf("%s", res.raw)
 	}
 	get(t, s, "products/detail_option", nil).wantErr(t, 400, "PARAMETER_MISSING", "option_id")
-	get(t, s, "products/detail_option", form("option_id", "1")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/detail_option", form("option_id", "1")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	get(t, s, "products/detail_option", form("option_id", s.SaleFixtures().ForbiddenOption)).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to option.")
 
 	// The recorded list call: sort by name descending.
@@ -70,7 +70,7 @@ func TestOptions(t *testing.T) {
 	}
 	upd("option_id", id).wantErr(t, 400, "PARAMETER_MISSING", "option_name")
 	upd("option_name", "x").wantErr(t, 400, "PARAMETER_MISSING", "option_id")
-	upd("option_id", "5", "option_name", "x").wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	upd("option_id", "5", "option_name", "x").wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	upd("option_id", id, "option_name", "Size", "option_value_name", "L").wantErr(t, 400, "PARAMETER_MISSING", "option_value_surcharge")
 	upd("option_id", id, "option_name", "Size", "option_value_surcharge", "2").wantErr(t, 400, "PARAMETER_MISSING", "option_value_name")
 	upd("option_id", id, "option_name", "Size", "option_value_id", "4688355346").wantErr(t, 400, "PARAMETER_INVALID", "option_value_id")
@@ -96,11 +96,11 @@ func TestOptions(t *testing.T) {
 
 	// delete_option removes it from products.
 	post(t, s, "products/delete_option", form("option_id", "4688550010")).wantOK(t, "Option deleted successfully")
-	get(t, s, "products/detail_option", form("option_id", "4688550010")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/detail_option", form("option_id", "4688550010")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	if n := len(arr(product(t, s, optionTestID)["options"])); n != 0 {
 		t.Fatalf("product keeps %d options", n)
 	}
-	post(t, s, "products/delete_option", form("option_id", "4688550010")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	post(t, s, "products/delete_option", form("option_id", "4688550010")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 }
 
 func coupon(t *testing.T, s *Sandbox, code string) map[string]any {
@@ -131,7 +131,8 @@ func TestCouponReads(t *testing.T) {
 		t.Fatalf("list %v %v", first, second)
 	}
 	get(t, s, "products/detail_coupon", nil).wantErr(t, 400, "PARAMETER_MISSING", "coupon_code")
-	get(t, s, "products/detail_coupon", form("coupon_code", "NOPE")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	// An unknown code answers as one of another merchant's does (issue 9).
+	get(t, s, "products/detail_coupon", form("coupon_code", "NOPE")).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to coupon.")
 	get(t, s, "products/detail_coupon", form("coupon_code", s.SaleFixtures().ForbiddenCoupon)).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to coupon.")
 	if c := coupon(t, s, "apitest002"); c["coupon_code"] != "APITEST002" {
 		t.Fatal("lookup is not case-insensitive")
@@ -221,8 +222,22 @@ func TestUpdateDeleteCoupon(t *testing.T) {
 	upd := func(kv ...string) resp { return post(t, s, "products/update_coupon", form(kv...)) }
 
 	upd("type", "sale").wantErr(t, 400, "PARAMETER_MISSING", "coupon_code")
-	upd("coupon_code", "APIMODIFY002").wantErr(t, 400, "PARAMETER_MISSING", "type")
-	upd("coupon_code", "NOPE", "type", "sale").wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	upd("coupon_code", "NOPE", "type", "sale").wantErr(t, 400, "RECORD_NOT_FOUND", "")
+	upd("coupon_code", "APIMODIFY002", "type", "gift").wantErr(t, 400, "PARAMETER_INVALID", "type")
+	upd("coupon_code", "APIMODIFY002", "date_expire", "2099-02-30").wantErr(t, 400, "PARAMETER_INVALID", "date_expire")
+	// A partial update, as the vendor's own tests send it: only the expiry
+	// changes, the type and the discount stay.
+	before := coupon(t, s, "APIMODIFY002")
+	upd("coupon_code", "APIMODIFY002", "date_expire", "2099-12-23").wantOK(t, "Coupon updated successfully")
+	after := coupon(t, s, "APIMODIFY002")
+	if after["date_expire"] != "2099-12-23" || after["type"] != before["type"] || after["value_off"] != before["value_off"] ||
+		after["minimum_purchase"] != before["minimum_purchase"] {
+		t.Fatalf("partial update: before %v after %v", before, after)
+	}
+	upd("coupon_code", "APIMODIFY002", "minimum_purchase", "12.5").wantOK(t, "")
+	if c := coupon(t, s, "APIMODIFY002"); c["minimum_purchase"] != "12.50" || c["value_off"] != "5.00" || c["date_expire"] != "2099-12-23" {
+		t.Fatalf("minimum only: %v", c)
+	}
 	upd("coupon_code", "APIMODIFY002", "type", "sale", "percentage_off", "5").wantErr(t, 400, "PARAMETER_MISSING", "minimum_purchase")
 	upd("coupon_code", "APIMODIFY002", "type", "sale", "new_code", "TESTPERCENT").wantErr(t, 400, "PARAMETER_INVALID", "new_code")
 	// A sale coupon applies to all products, and stays so as a product coupon.
@@ -235,12 +250,12 @@ func TestUpdateDeleteCoupon(t *testing.T) {
 	res := upd("coupon_code", "APIMODIFY002", "date_expire", "2099-12-22", "type", "sale")
 	res.wantOK(t, "Coupon updated successfully")
 	wantKeys(t, "update_coupon", res.body, "coupon_code", "response_code", "response_message")
-	if c := coupon(t, s, "APIMODIFY002"); c["value_off"] != "5.00" || c["minimum_purchase"] != "10.00" {
+	if c := coupon(t, s, "APIMODIFY002"); c["value_off"] != "5.00" || c["minimum_purchase"] != "12.50" {
 		t.Fatalf("fields not kept: %v", c)
 	}
 	// Switch the discount kind; rename.
 	upd("coupon_code", "APIMODIFY002", "type", "sale", "percentage_off", "7", "minimum_purchase", "0", "new_code", "SEVEN").wantOK(t, "")
-	get(t, s, "products/detail_coupon", form("coupon_code", "APIMODIFY002")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/detail_coupon", form("coupon_code", "APIMODIFY002")).wantErr(t, 403, "FORBIDDEN", "")
 	if c := coupon(t, s, "SEVEN"); c["percentage_off"] != "7" || c["value_off"] != nil {
 		t.Fatalf("%v", c)
 	}
@@ -262,7 +277,7 @@ func TestUpdateDeleteCoupon(t *testing.T) {
 
 	post(t, s, "products/delete_coupon", nil).wantErr(t, 400, "PARAMETER_MISSING", "coupon_code")
 	post(t, s, "products/delete_coupon", form("coupon_code", "SEVEN")).wantOK(t, "Coupon successfully deleted.")
-	post(t, s, "products/delete_coupon", form("coupon_code", "SEVEN")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	post(t, s, "products/delete_coupon", form("coupon_code", "SEVEN")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	// The code is free again.
 	post(t, s, "products/create_coupon", form("coupon_code", "seven", "date_expire", "2099-01-01", "type", "shipping")).wantOK(t, "")
 }

@@ -94,14 +94,11 @@ func smallPositive(s string) (int, bool) {
 }
 
 // page cuts the window [start, end) out of total rows and builds page_info.
-// A page past the last is RECORD_NOT_FOUND; no rows at all is an empty first
-// page with total_entries "0".
+// No rows at all, or a page past the last, is RECORD_NOT_FOUND: the live API
+// answers an empty list that way, never with an empty array (issue 9).
 func (c *call) page(lr listReq, total int) (start, end int, pi pageInfoWire, e *apiError) {
 	lastPage := (total + lr.size - 1) / lr.size
-	if lastPage == 0 {
-		lastPage = 1
-	}
-	if lr.cur > lastPage {
+	if total == 0 || lr.cur > lastPage {
 		return 0, 0, pi, errNotFound()
 	}
 	start = (lr.cur - 1) * lr.size
@@ -121,9 +118,7 @@ func (c *call) page(lr listReq, total int) (start, end int, pi pageInfoWire, e *
 		Pagesize:     strconv.Itoa(lr.size),
 		TotalEntries: strconv.Itoa(total),
 	}
-	if total > 0 {
-		pi.FirstEntry = start + 1
-	}
+	pi.FirstEntry = start + 1
 	if lr.cur < lastPage {
 		n := lr.cur + 1
 		pi.NextPage = &n

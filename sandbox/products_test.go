@@ -86,7 +86,7 @@ func TestProductReadsMatchRecordings(t *testing.T) {
 	// Forbidden and missing.
 	get(t, s, "products/detail_product", nil).wantErr(t, 400, "PARAMETER_MISSING", "product_id")
 	get(t, s, "products/detail_product", form("product_id", "abc")).wantErr(t, 400, "PARAMETER_INVALID", "product_id")
-	get(t, s, "products/detail_product", form("product_id", "1234567890")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/detail_product", form("product_id", "1234567890")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	get(t, s, "products/detail_product", form("product_id", s.SaleFixtures().ForbiddenProduct)).
 		wantErrMsg(t, 403, "FORBIDDEN", "Access denied to product.")
 }
@@ -105,7 +105,7 @@ func TestListProducts(t *testing.T) {
 	if n := len(arr(res.body["products"])); n != all-20 {
 		t.Fatalf("page 2: %d", n)
 	}
-	get(t, s, "products/list_products", form("cur_page", "3")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/list_products", form("cur_page", "3")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 
 	names := func(r resp) []string {
 		var out []string
@@ -124,10 +124,8 @@ func TestListProducts(t *testing.T) {
 		t.Fatalf("assigned_product_id filter %v", got)
 	}
 	get(t, s, "products/list_products", form("assigned_product_id", "x")).wantErr(t, 400, "PARAMETER_INVALID", "assigned_product_id")
-	res = get(t, s, "products/list_products", form("name", "no such thing"))
-	if len(arr(res.body["products"])) != 0 || obj(res.body["page_info"])["total_entries"] != "0" {
-		t.Fatal("empty result")
-	}
+	// No match: RECORD_NOT_FOUND, as the live API answers every empty list.
+	get(t, s, "products/list_products", form("name", "no such thing")).wantErrMsg(t, 400, "RECORD_NOT_FOUND", "Unable to find record.")
 
 	// Every documented sort column works both ways; others are invalid.
 	for _, col := range productSortCols {
@@ -232,13 +230,24 @@ func TestUpdateDeleteProduct(t *testing.T) {
 	const id = "4297595302" // Buddha Painting, tangible
 
 	upd("name", "x", "price", "1").wantErr(t, 400, "PARAMETER_MISSING", "product_id")
-	upd("product_id", id, "price", "1").wantErr(t, 400, "PARAMETER_MISSING", "name")
-	upd("product_id", id, "name", "x").wantErr(t, 400, "PARAMETER_MISSING", "price")
-	upd("product_id", "1234567890", "name", "x", "price", "1").wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	upd("product_id", id, "name", "   ").wantErr(t, 400, "PARAMETER_INVALID", "name")
+	upd("product_id", id, "price", "1.234").wantErr(t, 400, "PARAMETER_INVALID", "price")
+	upd("product_id", "1234567890", "name", "x", "price", "1").wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	upd("product_id", s.SaleFixtures().ForbiddenProduct, "name", "x", "price", "1").wantErr(t, 403, "FORBIDDEN", "")
 	upd("product_id", id, "name", "x", "price", "1", "recurring", "1").wantErr(t, 400, "PARAMETER_MISSING", "recurrence")
 	if product(t, s, id)["name"] != "Buddha Painting (5x5)" {
 		t.Fatal("failed update changed the product")
+	}
+	// Partial updates change only what is sent: name alone, as the vendor's
+	// own tests do it, then price alone (an empty value counts as not sent,
+	// as PHP's client sends unset fields).
+	upd("product_id", id, "name", "Buddha Painting (5x5), framed").wantOK(t, "Product successfully updated")
+	if p := product(t, s, id); p["name"] != "Buddha Painting (5x5), framed" || p["price"] != "39.95" || p["weight"] != "2.00" || p["tangible"] != "1" {
+		t.Fatalf("name only: %v", p)
+	}
+	upd("product_id", id, "price", "41", "name", "").wantOK(t, "")
+	if p := product(t, s, id); p["name"] != "Buddha Painting (5x5), framed" || p["price"] != "41.00" || p["description"] != "Authentic painting." {
+		t.Fatalf("price only: %v", p)
 	}
 
 	// The recorded answer shape.
@@ -270,9 +279,9 @@ func TestUpdateDeleteProduct(t *testing.T) {
 
 	// Delete also drops it from coupons.
 	post(t, s, "products/delete_product", nil).wantErr(t, 400, "PARAMETER_MISSING", "product_id")
-	post(t, s, "products/delete_product", form("product_id", "1234567890")).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	post(t, s, "products/delete_product", form("product_id", "1234567890")).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	post(t, s, "products/delete_product", form("product_id", optionTestID)).wantOK(t, "Product successfully deleted.")
-	get(t, s, "products/detail_product", form("product_id", optionTestID)).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s, "products/detail_product", form("product_id", optionTestID)).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 	c := obj(get(t, s, "products/detail_coupon", form("coupon_code", "TESTPERCENT")).body["coupon"])
 	if ps := arr(c["product"]); len(ps) != 1 || obj(ps[0])["product_id"] != jarOfAirID {
 		t.Fatalf("coupon products %v", ps)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 )
 
 var saleSortCols = []string{"sale_id", "date_placed", "customer_name", "recurring", "recurring_declined", "usd_total"}
@@ -83,10 +82,11 @@ func (c *call) saleAndInvoice(missing, onMany *apiError) (*saleRec, *invoiceWire
 	return rec, inv, nil
 }
 
-// addComment appends a comment the way the service records one made
-// through the API: by the API user, from the caller's address.
+// addComment records a comment the way the service records one made
+// through the API: by the API user, from the caller's address. Comments are
+// kept newest first, the order detail_sale answers them in (issue 9).
 func (c *call) addComment(rec *saleRec, textValue string) {
-	rec.Sale.Comments = append(rec.Sale.Comments, commentWire{
+	rec.Sale.Comments = slices.Insert(rec.Sale.Comments, 0, commentWire{
 		ChangedByIP: c.ip,
 		Comment:     textValue,
 		Timestamp:   c.timestamp(),
@@ -241,20 +241,17 @@ func (f *saleFilter) match(rec *saleRec) bool {
 	if f.invoiceID == "" && f.vpid == "" && !f.active && !f.refunded {
 		return true
 	}
-	foundInv, foundVP, active, refunded := f.invoiceID == "", f.vpid == "", false, len(rec.Refunded) > 0
+	foundInv, foundVP, active, refunded := f.invoiceID == "", f.vpid == "", false, saleRefunded(s)
 	for _, inv := range s.Invoices {
 		if inv.InvoiceID == f.invoiceID {
 			foundInv = true
 		}
 		for _, li := range inv.Lineitems {
-			if !foundVP && li.Type == "product" && strings.Contains(strings.ToLower(li.VendorProductID), f.vpid) {
+			if !foundVP && li.Type == "product" && li.VendorProductID != nil && strings.Contains(strings.ToLower(*li.VendorProductID), f.vpid) {
 				foundVP = true
 			}
 			if derefOr(li.Billing.RecurringStatus, "") == "active" {
 				active = true
-			}
-			if li.Status == "refund" {
-				refunded = true
 			}
 		}
 	}
@@ -353,228 +350,6 @@ func createComment(c *call) (any, *apiError) {
 	return ok("create_comment"), nil
 }
 
-func invoiceTangible(inv *invoiceWire) bool {
-	for _, li := range inv.Lineitems {
-		if li.Type == "product" && li.ProductTangible == "Y" {
-			return true
-		}
-	}
-	return false
-}
-
-func invoiceFullyRefunded(rec *saleRec, inv *invoiceWire) bool {
-	return rec.refunded(inv.InvoiceID) >= moneyOf(inv.UsdTotal)
-}
-
-// saleCapturable: the authorization can only be renewed while some invoice
-// is still merely approved, not yet pending or deposited.
-func saleCapturable(rec *saleRec) bool {
-	for _, inv := range rec.Sale.Invoices {
-		if inv.Status == "approved" {
-			return true
-		}
-	}
-	return false
-}
-
-// reauthorize applies the once-a-day reauthorization rules. An attempt is
-// recorded even when it fails, so it sets c.dirty.
-func (c *call) reauthorize(rec *saleRec, tooSoon string) *apiError {
-	if !saleCapturable(rec) {
-		return newErr("TOO_LATE", msgReauthTooLate, "")
-	}
-	if rec.LastReauth == c.today() {
-		return newErr("TOO_SOON", tooSoon, "")
-	}
-	rec.LastReauth = c.today()
-	c.dirty = true
-	if rec.ReauthDeclines {
-		return newErr("FAILED", msgReauthFailed, "")
-	}
-	rec.AuthExpired = false
-	c.addComment(rec, "Payment reauthorized.")
-	return nil
-}
-
-// markShipped ships one invoice. A sale whose authorization expired is
-// shipped as is unless reauthorize=1 asks to renew it first (the real
-// service then captures whatever the old authorization still allows).
-func markShipped(c *call) (any, *apiError) {
-	tn, e := requiredText(c.p, "tracking_number", 255)
-	if e != nil {
-		return nil, e
-	}
-	if strings.ContainsFunc(tn, isControl) {
-		return nil, errInvalid("tracking_number")
-	}
-	if _, e := flag01(c.p, "cc_customer"); e != nil {
-		return nil, e
-	}
-	reauth, e := flag01(c.p, "reauthorize")
-	if e != nil {
-		return nil, e
-	}
-	comment, e := text(c.p, "comment", 255)
-	if e != nil {
-		return nil, e
-	}
-	if !noAngles(comment) {
-		return nil, errInvalid("comment")
-	}
-	rec, inv, e := c.saleAndInvoice(errMissing("sale_id"), errMissing("invoice_id"))
-	if e != nil {
-		return nil, e
-	}
-	if !invoiceTangible(inv) || invoiceFullyRefunded(rec, inv) {
-		return nil, newErr("NOTHING_TO_DO", msgNotShippable, "")
-	}
-	if inv.DateShipped != nil {
-		return nil, newErr("NOTHING_TO_DO", msgAlreadyShipped, "")
-	}
-	if reauth && rec.AuthExpired {
-		if e := c.reauthorize(rec, msgShipReauthSoon); e != nil {
-			return nil, e
-		}
-	}
-	day := c.today()
-	inv.DateShipped = sp(day)
-	if inv.Status == "approved" {
-		inv.Status = "pending"
-	}
-	if inv.Shipping != nil {
-		inv.Shipping.DateShipped = sp(day)
-		inv.Shipping.TrackingNumber = sp(tn)
-	}
-	note := "Sale marked shipped. Tracking number: " + tn
-	if comment != "" {
-		note += "\n" + comment
-	}
-	c.addComment(rec, note)
-	return ok("mark_shipped"), nil
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
-
-func reauth(c *call) (any, *apiError) {
-	saleID, e := c.p.required("sale_id")
-	if e != nil {
-		return nil, e
-	}
-	if !isID(saleID) {
-		return nil, errInvalid("sale_id")
-	}
-	rec, e := c.findSale(saleID)
-	if e != nil {
-		return nil, e
-	}
-	if e := c.reauthorize(rec, msgReauthTooSoon); e != nil {
-		return nil, e
-	}
-	return ok("reauth"), nil
-}
-
-// refundCategory validates category: 1-17, where 7 is internal-only.
-func refundCategory(p params) *apiError {
-	v, e := p.required("category")
-	if e != nil {
-		return e
-	}
-	n, okN := smallPositive(v)
-	if !okN || n > 17 {
-		return errInvalid("category")
-	}
-	if n == 7 {
-		return newErr("FORBIDDEN", msgCategory7, "")
-	}
-	return nil
-}
-
-// refundComment validates the comment of refunds: required, at most 5000
-// characters, no "<" or ">".
-func refundComment(p params) (string, *apiError) {
-	v, e := requiredText(p, "comment", 5000)
-	if e != nil {
-		return "", e
-	}
-	if !noAngles(v) {
-		return "", errInvalid("comment")
-	}
-	return v, nil
-}
-
-// tooOld applies the 180-day refund limit, measured on the clock.
-func (c *call) tooOld(inv *invoiceWire) bool {
-	placed, err := time.Parse("2006-01-02 15:04:05", inv.DatePlaced)
-	if err != nil {
-		return false
-	}
-	return c.now.After(placed.AddDate(0, 0, 180))
-}
-
-// markRefunded flags every line item of a fully refunded invoice.
-func markRefunded(inv *invoiceWire) {
-	for _, li := range inv.Lineitems {
-		li.Status = "refund"
-		li.Billing.Status = "refund"
-	}
-}
-
-// refundInvoice refunds (part of) one invoice. All seeded amounts are in
-// USD for vendor and customer alike, so the currency only gets validated.
-func refundInvoice(c *call) (any, *apiError) {
-	comment, e := refundComment(c.p)
-	if e != nil {
-		return nil, e
-	}
-	if e := refundCategory(c.p); e != nil {
-		return nil, e
-	}
-	var amount int64
-	hasAmount := c.p.given("amount")
-	if hasAmount {
-		var okA bool
-		if amount, okA = parseMoney(c.p.get("amount")); !okA {
-			return nil, errInvalid("amount")
-		}
-		if !c.p.given("currency") {
-			return nil, errMissing("currency")
-		}
-	}
-	if c.p.given("currency") {
-		switch strings.ToLower(c.p.get("currency")) {
-		case "usd", "vendor", "customer":
-		default:
-			return nil, errInvalid("currency")
-		}
-	}
-	if hasAmount && amount < 1 {
-		return nil, newErr("TOO_LOW", msgAmountTooLow, "")
-	}
-	rec, inv, e := c.saleAndInvoice(errMissing("sale_id"), newErr("AMBIGUOUS", msgAmbiguous, ""))
-	if e != nil {
-		return nil, e
-	}
-	remaining := moneyOf(inv.UsdTotal) - rec.refunded(inv.InvoiceID)
-	if remaining <= 0 {
-		return nil, newErr("NOTHING_TO_DO", msgInvoiceRefunded, "")
-	}
-	if c.tooOld(inv) {
-		return nil, newErr("TOO_LATE", msgInvoiceTooOld, "")
-	}
-	if !hasAmount {
-		amount = remaining
-	}
-	if amount > remaining {
-		return nil, newErr("TOO_HIGH", msgAmountTooHigh, "")
-	}
-	rec.addRefund(inv.InvoiceID, amount)
-	if amount == remaining {
-		markRefunded(inv)
-	}
-	c.addComment(rec, "Refund Issued On Invoice: "+comment)
-	return ok("refund_invoice"), nil
-}
-
 // findLineitem resolves lineitem_id.
 func (c *call) findLineitem() (lineRef, *apiError) {
 	id, e := c.p.required("lineitem_id")
@@ -589,125 +364,4 @@ func (c *call) findLineitem() (lineRef, *apiError) {
 		return lineRef{}, errNotFound()
 	}
 	return ref, nil
-}
-
-func refundLineitem(c *call) (any, *apiError) {
-	ref, e := c.findLineitem()
-	if e != nil {
-		return nil, e
-	}
-	if e := refundCategory(c.p); e != nil {
-		return nil, e
-	}
-	comment, e := refundComment(c.p)
-	if e != nil {
-		return nil, e
-	}
-	li, inv, rec := ref.li, ref.inv, ref.sale
-	if li.Type != "product" {
-		return nil, newErr("INVALID_PARAMETER", msgNotRefundable, "")
-	}
-	if li.Status == "refund" {
-		return nil, newErr("NOTHING_TO_DO", msgLineRefunded, "")
-	}
-	if c.tooOld(inv) {
-		return nil, newErr("TOO_LATE", msgLineTooOld, "")
-	}
-	amount := moneyOf(li.CustomerAmount)
-	if amount < 1 {
-		return nil, newErr("TOO_LOW", msgLineTooLow, "")
-	}
-	remaining := moneyOf(inv.UsdTotal) - rec.refunded(inv.InvoiceID)
-	if amount > remaining {
-		return nil, newErr("TOO_HIGH", msgLineTooHigh, "")
-	}
-	rec.addRefund(inv.InvoiceID, amount)
-	li.Status = "refund"
-	li.Billing.Status = "refund"
-	if amount == remaining {
-		markRefunded(inv)
-	}
-	c.addComment(rec, "Refund Issued On Lineitem: "+comment)
-	return ok("refund_lineitem"), nil
-}
-
-func activeRecurring(li *lineitemWire) bool {
-	return derefOr(li.Billing.RecurringStatus, "") == "active"
-}
-
-func stopLineitemRecurring(c *call) (any, *apiError) {
-	ref, e := c.findLineitem()
-	if e != nil {
-		return nil, e
-	}
-	if !activeRecurring(ref.li) {
-		return nil, newErr("NOTHING_TO_DO", msgNotRecurring, "")
-	}
-	b := &ref.li.Billing
-	b.RecurringStatus = sp("stopped")
-	b.DateNext = nil
-	b.DateEnd = sp(c.today())
-	c.addComment(ref.sale, "Recurring billing stopped for "+ref.li.ProductName)
-	return ok("stop_lineitem_recurring"), nil
-}
-
-// updateLineitemRecurring is the undocumented method: shift (days) pushes
-// the next bill date; price lowers the recurring amount. Neither given is
-// PARAMETER_MISSING for the invented name "shift_or_price", after the
-// recorded "sale_or_invoice_id".
-func updateLineitemRecurring(c *call) (any, *apiError) {
-	ref, e := c.findLineitem()
-	if e != nil {
-		return nil, e
-	}
-	comment, e := text(c.p, "comment", 5000)
-	if e != nil {
-		return nil, e
-	}
-	if !noAngles(comment) {
-		return nil, errInvalid("comment")
-	}
-	if !c.p.given("shift") && !c.p.given("price") {
-		return nil, errMissing("shift_or_price")
-	}
-	shift := 0
-	if c.p.given("shift") {
-		n, okN := smallPositive(c.p.get("shift"))
-		if !okN || n > 3650 {
-			return nil, errInvalid("shift")
-		}
-		shift = n
-	}
-	var price int64 = -1
-	if c.p.given("price") {
-		v, okP := parseMoney(c.p.get("price"))
-		if !okP || v < 1 {
-			return nil, errInvalid("price")
-		}
-		price = v
-	}
-	li := ref.li
-	if !activeRecurring(li) {
-		return nil, newErr("NOTHING_TO_DO", msgNotRecurring, "")
-	}
-	if li.Billing.BillMethod == "paypal_int" {
-		return nil, newErr("FORBIDDEN", msgPayPalRecurring, "")
-	}
-	if price >= 0 && price >= moneyOf(li.Billing.Amount) {
-		return nil, errInvalid("price")
-	}
-	if shift > 0 && li.Billing.DateNext != nil {
-		if d, err := time.Parse("2006-01-02", *li.Billing.DateNext); err == nil {
-			li.Billing.DateNext = sp(d.AddDate(0, 0, shift).Format("2006-01-02"))
-		}
-	}
-	if price >= 0 {
-		p := formatCents(price)
-		li.Billing.Amount, li.Billing.CustomerAmount, li.Billing.UsdAmount, li.Billing.VendorAmount = p, p, p, p
-	}
-	if comment == "" {
-		comment = "Recurring billing updated for " + li.ProductName
-	}
-	c.addComment(ref.sale, comment)
-	return ok("update_lineitem_recurring"), nil
 }

@@ -131,7 +131,7 @@ type lineitemWire struct {
 	CommissionUsdAmount         *string              `json:"commission_usd_amount"`
 	CustomerAmount              string               `json:"customer_amount"`
 	FlatRate                    *string              `json:"flat_rate"`
-	Installment                 string               `json:"installment"`
+	Installment                 *string              `json:"installment"`
 	InvoiceID                   string               `json:"invoice_id"`
 	LcAffiliateVendorID         *string              `json:"lc_affiliate_vendor_id"`
 	LcUsdAmount                 *string              `json:"lc_usd_amount"`
@@ -155,7 +155,7 @@ type lineitemWire struct {
 	UsdAmount                   string               `json:"usd_amount"`
 	UsdCommission               *string              `json:"usd_commission"`
 	VendorAmount                string               `json:"vendor_amount"`
-	VendorProductID             string               `json:"vendor_product_id"`
+	VendorProductID             *string              `json:"vendor_product_id"`
 }
 
 type billingWire struct {
@@ -199,26 +199,20 @@ type saleSummaryWire struct {
 }
 
 // saleRec is a stored sale: its wire form plus what the real service keeps
-// to itself (authorization state, refunded amounts).
+// to itself.
 type saleRec struct {
 	Sale *saleWire `json:"sale"`
-	// AuthExpired: the card authorization lapsed; mark_shipped with
-	// reauthorize=1 renews it before shipping.
-	AuthExpired bool `json:"auth_expired,omitempty"`
+	// AuthExp is the last UTC day the card authorization holds
+	// (YYYY-MM-DD); INS sends it as auth_exp. After it, mark_shipped with
+	// reauthorize=1 renews the authorization before shipping.
+	AuthExp string `json:"auth_exp,omitempty"`
 	// ReauthDeclines: every reauthorization attempt fails (FAILED).
 	ReauthDeclines bool `json:"reauth_declines,omitempty"`
-	// LastReauth is the UTC day of the last reauthorization attempt; a
-	// second attempt that day is TOO_SOON.
+	// LastReauth is the moment (RFC 3339, UTC) of the last reauthorization
+	// attempt; another one within a day is TOO_SOON.
 	LastReauth string `json:"last_reauth,omitempty"`
-	// Refunded holds the cents refunded per invoice id.
-	Refunded map[string]int64 `json:"refunded,omitempty"`
-}
-
-func (s *saleRec) refunded(invoiceID string) int64 { return s.Refunded[invoiceID] }
-
-func (s *saleRec) addRefund(invoiceID string, cents int64) {
-	if s.Refunded == nil {
-		s.Refunded = map[string]int64{}
-	}
-	s.Refunded[invoiceID] += cents
+	// FraudStatus is 2Checkout's fraud review result: "pass", "wait" or
+	// "fail". detail_sale has no such field (admin-api.md 4.1); only INS
+	// carries it, so the sandbox keeps it here for the messages it sends.
+	FraudStatus string `json:"fraud_status"`
 }

@@ -30,13 +30,22 @@ type Config struct {
 	LargeCatalog int
 	// Faults are the initial fault knobs; see SetFaults.
 	Faults Faults
-	// Now is the clock used for timestamps, the 180-day refund limit and the
-	// once-a-day reauthorization rule; default time.Now. The seed itself
-	// never depends on it.
+	// Now is the clock used for timestamps, the 180-day refund limit, the
+	// reauthorization rules and the seed's dates: a state is seeded (at New
+	// without a state file, or at Reset) as of Now's day, every fixture
+	// dated relative to it; default time.Now.
 	Now func() time.Time
 	// Logger receives one debug line per API call and errors about the
 	// state file; nil discards.
 	Logger *slog.Logger
+	// INSURL is where the sandbox posts its INS messages, form-encoded as
+	// the real service does, from a background queue kept in the state
+	// (retried with backoff, given up after 8 attempts). Empty: nothing is
+	// sent, but the messages are still recorded (status "unsent").
+	INSURL string
+	// OrdersEvery, when positive, makes a buyer place a new order that
+	// often, and moves the orders placed so far on (see OrderStep).
+	OrdersEvery time.Duration
 }
 
 // Sandbox is an offline fake of the 2Checkout Admin API. It is safe for
@@ -61,6 +70,18 @@ type Sandbox struct {
 	st        *state
 	idx       *index
 	lastSaved []byte
+
+	// INS delivery: the receiver, the worker's wake-up call, the messages
+	// an attempt holds in flight (under mu), and whether the write call in
+	// progress queued any (under mu).
+	insURL    string
+	insClient *http.Client
+	insWake   chan struct{}
+	inflight  map[int64]bool
+	insQueued bool
+
+	stop context.CancelFunc
+	bg   sync.WaitGroup
 }
 
 // New builds a Sandbox, loading cfg.StatePath when it exists and seeding
@@ -75,6 +96,14 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := cfg.Faults.validate(); err != nil {
 		return nil, err
 	}
+	if cfg.INSURL != "" {
+		if err := validINSURL(cfg.INSURL); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.OrdersEvery < 0 {
+		return nil, errors.New("sandbox: OrdersEvery must not be negative")
+	}
 	s := &Sandbox{
 		cfg:       cfg,
 		log:       cfg.Logger,
@@ -86,6 +115,10 @@ func New(cfg Config) (*Sandbox, error) {
 		methods:   methodTable(),
 		faults:    cfg.Faults.clone(),
 		calls:     map[string]int{},
+		insURL:    cfg.INSURL,
+		insClient: newINSClient(),
+		insWake:   make(chan struct{}, 1),
+		inflight:  map[int64]bool{},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -99,7 +132,24 @@ func New(cfg Config) (*Sandbox, error) {
 	if err := s.loadOrSeed(); err != nil {
 		return nil, err
 	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	if s.insURL != "" {
+		s.bg.Go(func() { s.runINS(ctx) })
+	}
+	if cfg.OrdersEvery > 0 {
+		s.bg.Go(func() { s.runOrders(ctx, cfg.OrdersEvery) })
+	}
 	return s, nil
+}
+
+// Close stops the background work (INS deliveries, the order generator)
+// and waits for it. A delivery cut short stays pending in the state and is
+// sent after the next start. The HTTP handler keeps working.
+func (s *Sandbox) Close() error {
+	s.stop()
+	s.bg.Wait()
+	return nil
 }
 
 // ServeHTTP serves "/api/<group>/<method>" and the control endpoints under
@@ -153,10 +203,16 @@ func (s *Sandbox) SaleFixtures() Fixtures {
 
 // Reset puts the state back to the deterministic seed, persists it and zeroes
 // the call counters. Faults are configuration, not state, and are kept.
+//
+// The INS message counter carries on, as a merchant's does: a receiver that
+// stored the old message_ids as seen must not take new messages for
+// replays. Messages not yet delivered go with the old state.
 func (s *Sandbox) Reset() error {
-	st := seedState(s.cfg.LargeCatalog)
+	now := s.now()
+	st := seedState(s.cfg.LargeCatalog, now)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st.INS.NextMessageID = max(s.st.INS.NextMessageID, firstMessageID(now))
 	if s.cfg.StatePath != "" {
 		data, err := encodeState(st)
 		if err != nil {
@@ -176,46 +232,46 @@ func (s *Sandbox) Reset() error {
 }
 
 func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, body []byte, bodyErr error) {
-	asJSON := wantsJSON(r)
+	f := negotiate(r)
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="2CO API"`)
-		writeError(w, asJSON, errUnauthorized())
+		writeError(w, f, errUnauthorized())
 		return
 	}
 	spec := s.methods[strings.TrimPrefix(r.URL.Path, "/api/")]
 	if spec == nil {
-		writeError(w, asJSON, errUnknownMethod())
+		writeError(w, f, errUnknownMethod())
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		w.Header().Set("Allow", "GET, POST")
-		writeError(w, asJSON, errMethodNotAllowed())
+		writeError(w, f, errMethodNotAllowed())
 		return
 	}
 	s.countCall(spec.name)
 	start := time.Now()
-	status := s.runAPI(w, r, spec, body, bodyErr, asJSON)
+	status := s.runAPI(w, r, spec, body, bodyErr, f)
 	s.log.Debug("sandbox call", "method", spec.name, "status", status, "duration", time.Since(start))
 }
 
-func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpec, body []byte, bodyErr error, asJSON bool) int {
-	f := s.Faults()
-	if f.Latency > 0 && !s.sleep(r.Context(), f.Latency) {
+func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpec, body []byte, bodyErr error, f format) int {
+	faults := s.Faults()
+	if faults.Latency > 0 && !s.sleep(r.Context(), faults.Latency) {
 		return 0 // the client went away; nobody is left to answer
 	}
-	if e := injectedError(f, spec); e != nil {
-		return writeError(w, asJSON, e)
+	if e := injectedError(faults, spec); e != nil {
+		return writeError(w, f, e)
 	}
 	if bodyErr != nil {
-		return writeError(w, asJSON, bodyError(bodyErr))
+		return writeError(w, f, bodyError(bodyErr))
 	}
 	vals, err := parseParams(r, body)
 	if err != nil {
-		return writeError(w, asJSON, errMalformed())
+		return writeError(w, f, errMalformed())
 	}
 	p, perr := spec.bind(vals)
 	if perr != nil {
-		return writeError(w, asJSON, perr)
+		return writeError(w, f, perr)
 	}
 	c := &call{s: s, p: p, now: s.now().UTC(), ip: remoteIP(r), method: spec}
 
@@ -230,25 +286,30 @@ func (s *Sandbox) runAPI(w http.ResponseWriter, r *http.Request, spec *methodSpe
 			_ = s.persistLocked() // the call's own error is what the client needs
 		}
 		if e == nil {
-			out, apiErr = encodeResult(res, asJSON)
+			out, apiErr = encodeResult(res, f)
 		} else {
 			apiErr = e
 		}
+		queued := s.insQueued
+		s.insQueued = false
 		s.mu.Unlock()
+		if queued {
+			s.wakeINS()
+		}
 	} else {
 		s.mu.RLock()
 		res, e := spec.fn(c)
 		if e == nil {
-			out, apiErr = encodeResult(res, asJSON)
+			out, apiErr = encodeResult(res, f)
 		} else {
 			apiErr = e
 		}
 		s.mu.RUnlock()
 	}
 	if apiErr != nil {
-		return writeError(w, asJSON, apiErr)
+		return writeError(w, f, apiErr)
 	}
-	writeBody(w, http.StatusOK, out, asJSON)
+	writeBody(w, http.StatusOK, out, f)
 	return http.StatusOK
 }
 

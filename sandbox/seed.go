@@ -3,10 +3,12 @@ package sandbox
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
-// The seed is a pure function of LargeCatalog: no clock, no map order, and
-// a PRNG of our own (splitmix64) so that no Go release can change it.
+// The seed is a pure function of LargeCatalog and the creation day: no map
+// order, and a PRNG of our own (splitmix64) so that no Go release can
+// change it. The clock only moves dates, by whole days, at the end.
 
 type prng struct{ s uint64 }
 
@@ -34,12 +36,12 @@ const (
 	seedFirstID     = 9800000000
 )
 
-func seedState(largeCatalog int) *state {
+// seedState builds the starting state as of now: everything is generated
+// in the reference frame (refDay), then its dates are moved to now's day.
+func seedState(largeCatalog int, now time.Time) *state {
 	st := &state{Version: stateVersion, NextID: seedFirstID}
 	st.Company = seedCompany()
 	st.Contact = seedContact()
-	st.Pending = seedPending()
-	st.Payments = seedPayments()
 	st.Options = seedOptions()
 	st.Products = seedProducts()
 	for _, p := range st.Products {
@@ -53,6 +55,7 @@ func seedState(largeCatalog int) *state {
 		Coupons:  []string{"OTHER-VENDOR-10"},
 	}
 	seedSales(st)
+	seedPayouts(st)
 	st.Fixtures.HostileProduct = hostileProductID
 	st.Fixtures.ForbiddenSale = st.Foreign.Sales[0]
 	st.Fixtures.ForbiddenProduct = st.Foreign.Products[0]
@@ -61,6 +64,10 @@ func seedState(largeCatalog int) *state {
 	// Generated after the sales, so the sales are the same with or
 	// without a large catalog.
 	addLargeCatalog(st, largeCatalog)
+	shiftDates(st, daysFromRef(now))
+	st.CreatedAt = now.UTC().Format(time.RFC3339)
+	st.INS.NextMessageID = firstMessageID(now)
+	st.Fixtures.CreatedAt = st.CreatedAt
 	return st
 }
 
@@ -111,44 +118,6 @@ func seedContact() contactInfo {
 		PhysicalPostalCode:      "43215",
 		PhysicalState:           "OH",
 		VendorID:                "123456",
-	}
-}
-
-func seedPending() pendingPayment {
-	return pendingPayment{
-		Amount: "999.99", PaymentFee: "0.00", PaymentID: "2436561667", PaymentMethod: "ach",
-		ReleaseLevel: "15", ReserveHeld: "14.19", TotalAdjustments: "61.07", TotalBalanceForward: "0.00",
-		TotalChargebackFees: "0.00", TotalCommissions: "0.21", TotalFees: "86.92",
-		TotalOutgoingCommissions: "4.35", TotalRefunds: "275.36", TotalReserveReleased: "0.00",
-		TotalSales: "283.86",
-	}
-}
-
-// seedPayments starts with the recorded entry, completed with the keys the
-// field table lists after the cut; the others are invented and add up
-// (sales - refunds - fees - reserve held + reserve released = amount).
-func seedPayments() []paymentEntry {
-	return []paymentEntry{
-		{
-			Amount: "50240.51", PaymentID: "4681565342", PaymentIdentifier: "wire_999042012", PaymentType: "wire",
-			ReserveHeld: "1646.07", TotalAdjustments: "0.00", TotalBalanceForward: "0.00", TotalChargebackFees: "0.00",
-			TotalCommissions: "0.00", TotalFees: "2871.34", TotalOutgoingCommissions: "0.00", TotalRefunds: "1250.00",
-			TotalReserveReleased: "1512.40", TotalSales: "54495.52", Void: "0",
-		},
-		{
-			Amount: "8623.40", DatePaid: sp("2026-10-15 11:02:45"), DateReserveReleased: sp("2026-10-15 11:02:45"),
-			PaymentID: "4641234563", PaymentIdentifier: "ach_20261015", PaymentType: "ach",
-			ReserveHeld: "412.10", TotalAdjustments: "0.00", TotalBalanceForward: "0.00", TotalChargebackFees: "20.00",
-			TotalCommissions: "0.00", TotalFees: "498.27", TotalOutgoingCommissions: "12.40", TotalRefunds: "316.75",
-			TotalReserveReleased: "380.22", TotalSales: "9502.70", Void: "0",
-		},
-		{
-			Amount: "2210.00", DateVoided: sp("2026-09-03 09:15:00"),
-			PaymentID: "4601234568", PaymentIdentifier: "wire_999031907", PaymentType: "wire",
-			ReserveHeld: "0.00", TotalAdjustments: "0.00", TotalBalanceForward: "0.00", TotalChargebackFees: "0.00",
-			TotalCommissions: "0.00", TotalFees: "135.45", TotalOutgoingCommissions: "0.00", TotalRefunds: "0.00",
-			TotalReserveReleased: "0.00", TotalSales: "2345.45", Void: "1",
-		},
 	}
 }
 

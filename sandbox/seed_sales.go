@@ -4,11 +4,31 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
-// seedEnd is the last moment a seeded sale can happen.
-var seedEnd = time.Date(2026, 11, 15, 23, 59, 59, 0, time.UTC)
+// The seed is generated in a fixed frame of reference, as if the state were
+// created on refDay, and then moved by whole days to the day the state is
+// really created (shiftDates). Generating in one frame keeps every id, amount
+// and order the same whatever the clock; moving afterwards keeps the dates
+// meaningful: fresh fixtures are days old, never past the 180-day refund
+// limit, whenever someone creates the state.
+var (
+	// refDay is the reference creation day (00:00 UTC).
+	refDay = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	// seedEnd is the last moment a seeded sale can happen: the end of the
+	// day before creation.
+	seedEnd = refDay.Add(-time.Second)
+)
+
+// Authorization lifetimes: a card authorization holds 7 days (INS example:
+// sale 2012-02-11, auth_exp 2012-02-18), a PayPal one 28 (the recorded
+// FRAUD_STATUS_CHANGED of a "paypal ec" sale: 2012-06-28, 2012-07-26).
+const (
+	cardAuthDays   = 7
+	paypalAuthDays = 28
+)
 
 const (
 	tsLayout    = "2006-01-02 15:04:05"
@@ -174,21 +194,22 @@ const (
 // plan describes one sale before ids are handed out; plans are sorted by
 // date first so sale ids grow with time, as real ones do.
 type plan struct {
-	at          time.Time
-	kind        kind
-	who         person
-	products    []string
-	invoices    int
-	shipped     int // invoices already shipped; -1: decided by age
-	recur       string
-	refund      string // "", "full", "partial"
-	paypal      bool
-	comments    []string
-	authExpired bool
-	declines    bool
-	pending     bool
-	role        string
-	seq         int
+	at       time.Time
+	kind     kind
+	who      person
+	products []string
+	invoices int
+	shipped  int // invoices already shipped; -1: decided by age
+	recur    string
+	refund   string // "", "full", "partial", "lineitem"
+	paypal   bool
+	comments []string
+	declines bool
+	pending  bool
+	tax      bool   // a US tangible sale that certainly carries a Tax Fee
+	fraud    string // fraud review result; "" is "pass"
+	role     string
+	seq      int
 }
 
 var (
@@ -209,7 +230,8 @@ func fixturePlans() []plan {
 	ps := []plan{}
 	add := func(p plan, who int) { p.who = people[who]; ps = append(ps, p) }
 
-	add(np("tangible_one", day(11, 10, 9, 14), kindTangible, buddhaID), 4)
+	add(np("tangible_one", day(11, 16, 9, 14), kindTangible, buddhaID), 4)
+	add(np("auth_expiring", day(11, 14, 10, 5), kindTangible, photoFrameID), 11)
 	p := np("tangible_two", day(10, 3, 16, 40), kindTangibleSub, coffeeBoxID)
 	p.invoices = 2
 	add(p, 21)
@@ -240,28 +262,39 @@ func fixturePlans() []plan {
 	p = np("partially_refunded", day(11, 5, 9, 48), kindIntangible, optionTestID)
 	p.refund = "partial"
 	add(p, 27)
+	p = np("lineitem_refunded", day(11, 6, 16, 20), kindIntangible, courseID, casinoID)
+	p.refund = "lineitem"
+	add(p, 30)
+	p = np("fees", day(11, 5, 13, 40), kindTangible, headphonesID, mugID)
+	p.shipped, p.tax = 1, true
+	add(p, 5)
+	p = np("fraud_review", day(11, 19, 8, 45), kindTangible, brassRingID)
+	p.fraud = "wait"
+	add(p, 15)
+	p = np("fraud_failed", day(11, 18, 23, 5), kindIntangible, jarOfAirID)
+	p.fraud = "fail"
+	add(p, 38)
 	add(np("old_sale", time.Date(2026, 1, 9, 10, 20, 0, 0, time.UTC), kindIntangible, liveTestID), 19)
-	p = np("with_comments", day(11, 9, 17, 26), kindTangible, mugID)
+	p = np("with_comments", day(11, 15, 17, 26), kindTangible, mugID)
 	p.comments = []string{supportComments[2], hostileCommentTxt, supportComments[7]}
 	add(p, 17)
 	p = np("hostile_customer", day(11, 6, 22, 10), kindIntangible, apiProductID)
 	p.who = hostilePerson
 	ps = append(ps, p)
 	p = np("auth_expired", day(11, 3, 14, 1), kindTangible, brassRingID)
-	p.authExpired = true
 	add(p, 10)
 	p = np("reauth_too_late", day(11, 2, 9, 37), kindTangible, headphonesID)
-	p.authExpired, p.pending = true, true
+	p.pending = true
 	add(p, 35)
 	p = np("reauth_failed", day(11, 4, 20, 15), kindTangible, buddhaID)
-	p.authExpired, p.declines = true, true
+	p.declines = true
 	add(p, 39)
 	scan := []struct {
 		d, h, who int
 		product   string
 	}{
-		{11, 9, 3, photoFrameID}, {11, 14, 13, brassRingID}, {12, 8, 26, mugID}, {12, 16, 31, headphonesID},
-		{13, 10, 40, buddhaID}, {13, 19, 14, photoFrameID}, {14, 7, 42, mugID}, {14, 12, 18, brassRingID},
+		{15, 9, 3, photoFrameID}, {15, 14, 13, brassRingID}, {16, 8, 26, mugID}, {16, 16, 31, headphonesID},
+		{17, 10, 40, buddhaID}, {17, 19, 14, photoFrameID}, {18, 7, 42, mugID}, {18, 12, 18, brassRingID},
 	}
 	for i, s := range scan {
 		p = np("scan_to_ship", day(11, s.d, s.h, 10+i), kindTangible, s.product)
@@ -272,7 +305,7 @@ func fixturePlans() []plan {
 		np("repeat", time.Date(2026, 5, 3, 11, 48, 9, 0, time.UTC), kindTangible, headphonesID),
 		np("repeat", time.Date(2026, 7, 19, 8, 5, 55, 0, time.UTC), kindIntangible, jarOfAirID),
 		np("repeat", time.Date(2026, 9, 30, 15, 27, 13, 0, time.UTC), kindIntangible, casinoID),
-		np("repeat", day(11, 13, 18, 33), kindTangible, mugID),
+		np("repeat", day(11, 17, 18, 33), kindTangible, mugID),
 	}
 	repeat[1].shipped = 1
 	for _, p := range repeat {
@@ -387,6 +420,8 @@ func seedSales(st *state) {
 		switch p.role {
 		case "tangible_one":
 			fx.TangibleOneInvoice = id
+		case "auth_expiring":
+			fx.AuthExpiring = id
 		case "tangible_two":
 			fx.TangibleTwoInvoices = id
 		case "tangible_two_one_shipped":
@@ -398,7 +433,7 @@ func seedSales(st *state) {
 		case "free_lineitem":
 			fx.FreeLineitem = firstProduct
 		case "recurring":
-			fx.Recurring, fx.RecurringLineitem = id, firstProduct
+			fx.Recurring, fx.RecurringLineitem, fx.SeveralInvoices = id, firstProduct, id
 		case "recurring_stopped":
 			fx.RecurringStopped, fx.RecurringStoppedLineitem = id, firstProduct
 		case "paypal_recurring":
@@ -407,11 +442,15 @@ func seedSales(st *state) {
 			fx.DeclinedRecurring = id
 		case "shipped":
 			fx.Shipped = id
-			for _, li := range last.Lineitems {
-				if li.Type == "shipping" {
-					fx.ShippingLineitem = li.LineitemID
-				}
-			}
+			fx.ShippingLineitem = feeLineitem(last, shippingFeeName)
+		case "fees":
+			fx.Fees, fx.TaxLineitem = id, feeLineitem(last, taxFeeName)
+		case "lineitem_refunded":
+			fx.LineitemRefunded, fx.RefundedLineitem = id, last.Lineitems[1].LineitemID
+		case "fraud_review":
+			fx.FraudReview = id
+		case "fraud_failed":
+			fx.FraudFailed = id
 		case "refunded":
 			fx.Refunded = id
 		case "partially_refunded":
@@ -498,7 +537,11 @@ func (g *gen) build(p plan) *saleRec {
 		IPCountry: ctry.name,
 		SaleID:    saleID,
 	}
-	rec := &saleRec{Sale: sale, AuthExpired: p.authExpired, ReauthDeclines: p.declines}
+	fraud := p.fraud
+	if fraud == "" {
+		fraud = "pass"
+	}
+	rec := &saleRec{Sale: sale, ReauthDeclines: p.declines, FraudStatus: fraud}
 
 	tangible := p.kind == kindTangible || p.kind == kindTangibleSub
 	recurring := p.kind == kindTangibleSub || p.kind == kindRecurring
@@ -537,10 +580,12 @@ func (g *gen) build(p plan) *saleRec {
 			inv.Lineitems = append(inv.Lineitems, li)
 		}
 		if tangible {
-			inv.Lineitems = append(inv.Lineitems, g.feeLine(saleID, invID, customerID, billMethod, "shipping", "Shipping Fee", method.fee, n, at))
-			if ctry.code2 == "US" && r.chance(60) {
-				inv.Lineitems = append(inv.Lineitems, g.feeLine(saleID, invID, customerID, billMethod, "tax", "Tax Fee", subtotal*7/100, n, at))
+			// As recorded (admin-api.md 4.1): the Tax Fee before the
+			// Shipping Fee, which comes last.
+			if ctry.code2 == "US" && (r.chance(60) || p.tax) {
+				inv.Lineitems = append(inv.Lineitems, g.feeLine(saleID, invID, customerID, billMethod, taxFeeName, subtotal*7/100, at))
 			}
+			inv.Lineitems = append(inv.Lineitems, g.feeLine(saleID, invID, customerID, billMethod, shippingFeeName, method.fee, at))
 		}
 		var total int64
 		for _, li := range inv.Lineitems {
@@ -558,12 +603,31 @@ func (g *gen) build(p plan) *saleRec {
 				ShippingMethodID: method.id, ShippingMethodName: method.name, ShippingName: name, State: c.state,
 			}
 			g.ship(p, n, inv, method, at)
+		} else if at.After(seedEnd.Add(-depositDelay)) {
+			// Captured, not deposited yet.
+			setDeposited(inv, nil)
+			inv.Status = "pending"
 		}
-		g.payout(inv, at)
+		inv.PayoutStatus = "Pending Capture"
 		sale.Invoices = append(sale.Invoices, inv)
 	}
+	authDays := cardAuthDays
+	if p.paypal {
+		authDays = paypalAuthDays
+	}
+	rec.AuthExp = at.AddDate(0, 0, authDays).Format(dateLayout)
 	g.finishRecurring(p, rec, at, months, days)
 	g.refund(p, rec, at)
+	if fraud == "fail" {
+		// A failed review cancels the order: the invoice is declined and
+		// refunded in full (INS: Refund Issued replaces 1.0's Order
+		// Cancelled).
+		for _, inv := range sale.Invoices {
+			inv.Status = "declined"
+			setDeposited(inv, nil)
+			addRefundLine(g.st, inv, moneyOf(inv.UsdTotal), nil, p.at.Add(2*time.Hour))
+		}
+	}
 	ts := p.at
 	for _, text := range p.comments {
 		ts = ts.Add(time.Duration(1+r.intn(20)) * time.Hour)
@@ -573,7 +637,19 @@ func (g *gen) build(p plan) *saleRec {
 		sale.Comments = append(sale.Comments, commentWire{ChangedByIP: "203.0.113.7", Comment: text,
 			Timestamp: ts.Format(tsLayout), Username: seedAPIUser})
 	}
+	// detail_sale lists comments newest first.
+	slices.SortStableFunc(sale.Comments, func(a, b commentWire) int { return strings.Compare(b.Timestamp, a.Timestamp) })
 	return rec
+}
+
+// depositDelay is how long after capture an invoice is deposited.
+const depositDelay = 48 * time.Hour
+
+// setDeposited sets the deposit date of every line item's billing.
+func setDeposited(inv *invoiceWire, day *string) {
+	for _, li := range inv.Lineitems {
+		li.Billing.DateDeposited = day
+	}
 }
 
 // productLine builds a product line item, with one value picked for each
@@ -600,12 +676,12 @@ func (g *gen) productLine(p plan, saleID, invID, customerID, billMethod, pid str
 	}
 	amt := formatCents(amount)
 	li := &lineitemWire{
-		CustomerAmount: amt, Installment: strconv.Itoa(installment), InvoiceID: invID, LineitemID: liID,
+		CustomerAmount: amt, Installment: sp(strconv.Itoa(installment)), InvoiceID: invID, LineitemID: liID,
 		Options: opts, ProductDescription: derefOr(prod.Description, ""), ProductDuration: prod.Duration,
 		ProductHandling: handling, ProductID: sp(prod.ProductID), ProductIsCart: "0", ProductName: prod.Name,
 		ProductPrice: prod.Price, ProductRecurrence: prod.Recurrence, ProductStartupFee: prod.StartupFee,
 		ProductTangible: tangible, SaleID: saleID, Status: "bill", Type: "product", UsdAmount: amt,
-		VendorAmount: amt, VendorProductID: prod.VendorProductID,
+		VendorAmount: amt, VendorProductID: sp(prod.VendorProductID),
 	}
 	if prod.Commission {
 		li.CommissionType, li.CommissionPercentage = prod.CommissionType, prod.CommissionAmount
@@ -614,31 +690,57 @@ func (g *gen) productLine(p plan, saleID, invID, customerID, billMethod, pid str
 	return li
 }
 
-func (g *gen) feeLine(saleID, invID, customerID, billMethod, typ, name string, cents int64, installment int, at time.Time) *lineitemWire {
+// Names of the fee line items, as recorded.
+const (
+	taxFeeName      = "Tax Fee"
+	shippingFeeName = "Shipping Fee"
+)
+
+// feeLine builds a Tax Fee or Shipping Fee line item exactly as the 2017
+// recording shows them (admin-api.md 4.1): type "product" like any item,
+// but no vendor_product_id, product_id, installment, duration, recurrence
+// or startup fee, and a billing that ended when it was collected (date_end
+// = date_fail, date_next null).
+func (g *gen) feeLine(saleID, invID, customerID, billMethod, name string, cents int64, at time.Time) *lineitemWire {
 	liID := g.id()
 	amt := formatCents(cents)
+	b := g.billing(liID, customerID, billMethod, amt, at)
+	b.DateEnd = b.DateFail
 	return &lineitemWire{
-		Billing: g.billing(liID, customerID, billMethod, amt, at), CustomerAmount: amt,
-		Installment: strconv.Itoa(installment), InvoiceID: invID, LineitemID: liID, Options: []lineitemOptionWire{},
+		Billing: b, CustomerAmount: amt, InvoiceID: invID, LineitemID: liID, Options: []lineitemOptionWire{},
 		ProductIsCart: "0", ProductName: name, ProductPrice: amt, ProductTangible: "N", SaleID: saleID,
-		Status: "bill", Type: typ, UsdAmount: amt, VendorAmount: amt,
+		Status: "bill", Type: "product", UsdAmount: amt, VendorAmount: amt,
 	}
 }
 
+// feeLineitem is the id of the invoice's fee line item of that name.
+func feeLineitem(inv *invoiceWire, name string) string {
+	for _, li := range inv.Lineitems {
+		if isFeeLine(li) && li.ProductName == name {
+			return li.LineitemID
+		}
+	}
+	return ""
+}
+
+// billing is a line item's billing as the recording shows it: started two
+// days after the order, failing (for a retry) a week after it.
 func (g *gen) billing(liID, customerID, billMethod, amt string, at time.Time) billingWire {
 	return billingWire{
 		Amount: amt, BillMethod: billMethod, BillingID: g.id(), CustomerAmount: amt, CustomerID: customerID,
-		DateDeposited: sp(at.AddDate(0, 0, 2).Format(dateLayout)), DateStart: sp(at.Format(dateLayout)),
-		LineitemID: liID, Status: "bill", UsdAmount: amt, VendorAmount: amt,
+		DateDeposited: sp(at.Add(depositDelay).Format(dateLayout)), DateFail: sp(at.AddDate(0, 0, 7).Format(dateLayout)),
+		DateStart: sp(at.AddDate(0, 0, 2).Format(dateLayout)), LineitemID: liID, Status: "bill",
+		UsdAmount: amt, VendorAmount: amt,
 	}
 }
 
 // ship decides whether invoice n of a tangible sale has shipped and, if
-// so, fills in the carrier's tracking data.
+// so, fills in the carrier's tracking data. A shipped invoice is captured at
+// shipping and deposited a day later.
 func (g *gen) ship(p plan, n int, inv *invoiceWire, m shipMethod, at time.Time) {
 	shipped := n <= p.shipped
 	if p.shipped < 0 {
-		recent := at.After(time.Date(2026, 11, 8, 0, 0, 0, 0, time.UTC))
+		recent := at.After(seedEnd.AddDate(0, 0, -7))
 		shipped = !recent && g.r.chance(96)
 	}
 	shipDay := at.AddDate(0, 0, 1+g.r.intn(3))
@@ -650,15 +752,19 @@ func (g *gen) ship(p plan, n int, inv *invoiceWire, m shipMethod, at time.Time) 
 		if p.pending {
 			inv.Status = "pending"
 		}
-		for _, li := range inv.Lineitems {
-			li.Billing.DateDeposited = nil
-		}
+		setDeposited(inv, nil)
 		return
 	}
 	tn, url := g.tracking(m)
 	d := shipDay.Format(dateLayout)
 	inv.DateShipped = sp(d)
 	inv.Shipping.DateShipped, inv.Shipping.TrackingNumber, inv.Shipping.TrackingURL = sp(d), sp(tn), sp(url)
+	if dep := shipDay.AddDate(0, 0, 1); dep.After(seedEnd) {
+		inv.Status = "pending"
+		setDeposited(inv, nil)
+	} else {
+		setDeposited(inv, sp(dep.Format(dateLayout)))
+	}
 }
 
 func (g *gen) tracking(m shipMethod) (string, string) {
@@ -683,23 +789,6 @@ func (g *gen) tracking(m shipMethod) (string, string) {
 	}
 	tn := digits(10)
 	return tn, "https://www.dhl.com/en/express/tracking.html?AWB=" + tn
-}
-
-// payout fills the payout fields from the invoice status: approved and
-// pending invoices wait for capture; deposited ones are paid out two weeks
-// later if that is before the end of the seed.
-func (g *gen) payout(inv *invoiceWire, at time.Time) {
-	if inv.Status != "deposited" {
-		inv.PayoutStatus = "Pending Capture"
-		return
-	}
-	paid := at.AddDate(0, 0, 14)
-	if paid.After(seedEnd) {
-		inv.PayoutStatus = "Pending Payout"
-		return
-	}
-	inv.PayoutStatus = "Paid"
-	inv.DateVendorPaid = sp(paid.Format(dateLayout))
 }
 
 // finishRecurring sets the recurring state on the last invoice's product
@@ -739,13 +828,13 @@ func (g *gen) finishRecurring(p plan, rec *saleRec, last time.Time, months, days
 			}
 		default:
 			b.RecurringStatus, b.DateNext = sp("active"), sp(next.Format(dateLayout))
-			b.DateFail = sp(last.AddDate(0, 0, 7).Format(dateLayout))
 		}
 	}
 }
 
 // refund applies a seeded refund to the first invoice, with the comment
-// the service writes for it.
+// the service writes for it: the whole invoice, 20.00 of it, or its second
+// product line item.
 func (g *gen) refund(p plan, rec *saleRec, at time.Time) {
 	if p.refund == "" {
 		return
@@ -755,22 +844,32 @@ func (g *gen) refund(p plan, rec *saleRec, at time.Time) {
 	if total < 2 {
 		return
 	}
-	amount := total
 	reason := pick(g.r, []string{"Customer changed their mind", "Duplicate order", "Item arrived damaged", "Billed in error"})
-	if p.refund == "partial" {
-		amount = 2000
-		if amount >= total {
-			amount = total / 2
-		}
-	}
-	rec.addRefund(inv.InvoiceID, amount)
-	if amount == total {
-		markRefunded(inv)
-	}
 	when := at.Add(26 * time.Hour)
 	if when.After(seedEnd) {
 		when = seedEnd
 	}
+	comment := "Refund Issued On Invoice: " + reason
+	switch p.refund {
+	case "lineitem":
+		li := inv.Lineitems[len(inv.Lineitems)-1]
+		for _, x := range inv.Lineitems {
+			if x.Type == "product" && !isFeeLine(x) && x != inv.Lineitems[0] {
+				li = x
+				break
+			}
+		}
+		refundLineitemIn(g.st, inv, li, when)
+		comment = "Refund Issued On Lineitem: " + reason
+	case "partial":
+		amount := int64(2000)
+		if amount >= total {
+			amount = total / 2
+		}
+		addRefundLine(g.st, inv, amount, nil, when)
+	default:
+		addRefundLine(g.st, inv, total, nil, when)
+	}
 	rec.Sale.Comments = append(rec.Sale.Comments, commentWire{ChangedByIP: "203.0.113.7",
-		Comment: "Refund Issued On Invoice: " + reason, Timestamp: when.Format(tsLayout), Username: seedAPIUser})
+		Comment: comment, Timestamp: when.Format(tsLayout), Username: seedAPIUser})
 }

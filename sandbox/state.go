@@ -11,25 +11,36 @@ import (
 )
 
 // stateVersion changes when the state file's layout changes incompatibly;
-// New refuses a file of another version rather than misreading it.
-const stateVersion = 1
+// New refuses a file of a newer version rather than misreading it, and
+// reseeds over an older one after keeping it aside (see loadOrSeed).
+const stateVersion = 2
 
 // state is everything the sandbox knows, and exactly what the state file
 // holds. Records that have no hidden fields are stored in their wire form.
 type state struct {
-	Version      int            `json:"version"`
-	NextID       int64          `json:"next_id"`
-	NextAssigned int            `json:"next_assigned_product_id"`
-	Company      companyInfo    `json:"company"`
-	Contact      contactInfo    `json:"contact"`
-	Pending      pendingPayment `json:"pending_payment"`
-	Payments     []paymentEntry `json:"payments"`
-	Options      []*optionWire  `json:"options"`
-	Products     []*productRec  `json:"products"`
-	Coupons      []*couponRec   `json:"coupons"`
-	Sales        []*saleRec     `json:"sales"`
-	Foreign      foreignRecords `json:"foreign"`
-	Fixtures     Fixtures       `json:"fixtures"`
+	Version      int         `json:"version"`
+	NextID       int64       `json:"next_id"`
+	NextAssigned int         `json:"next_assigned_product_id"`
+	Company      companyInfo `json:"company"`
+	Contact      contactInfo `json:"contact"`
+	// CreatedAt is the moment the state was seeded (RFC 3339, UTC).
+	CreatedAt string         `json:"created_at"`
+	Payments  []paymentEntry `json:"payments"`
+	// LastPayout is the moment of the latest payment ("YYYY-MM-DD
+	// HH:MM:SS"); PendingReserveRelease the reserve (cents) the next one
+	// releases.
+	LastPayout            string         `json:"last_payout"`
+	PendingReserveRelease int64          `json:"pending_reserve_release"`
+	Options               []*optionWire  `json:"options"`
+	Products              []*productRec  `json:"products"`
+	Coupons               []*couponRec   `json:"coupons"`
+	Sales                 []*saleRec     `json:"sales"`
+	Foreign               foreignRecords `json:"foreign"`
+	Fixtures              Fixtures       `json:"fixtures"`
+	// INS holds the messages sent and to send; Orders the order
+	// generator's progress.
+	INS    insState       `json:"ins"`
+	Orders orderGenerator `json:"orders"`
 }
 
 // foreignRecords are ids that exist but belong to another merchant: the
@@ -124,12 +135,18 @@ func encodeState(st *state) ([]byte, error) {
 	return json.Marshal(st)
 }
 
+// errOldState marks a state file of an older layout.
+var errOldState = errors.New("sandbox: state file of an older version")
+
 func decodeState(data []byte) (*state, error) {
 	var st state
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, err
 	}
-	if st.Version != stateVersion {
+	switch {
+	case st.Version < stateVersion:
+		return nil, fmt.Errorf("%w (%d, want %d)", errOldState, st.Version, stateVersion)
+	case st.Version != stateVersion:
 		return nil, fmt.Errorf("state version %d, want %d (delete the file or Reset)", st.Version, stateVersion)
 	}
 	return &st, nil
@@ -143,6 +160,17 @@ func (s *Sandbox) loadOrSeed() error {
 		switch {
 		case err == nil:
 			st, err := decodeState(data)
+			if errors.Is(err, errOldState) {
+				// The practice data of an older sandbox cannot be read
+				// into this layout; keep it aside and start afresh rather
+				// than refuse to start.
+				old := s.cfg.StatePath + ".old"
+				if rerr := os.Rename(s.cfg.StatePath, old); rerr != nil {
+					return fmt.Errorf("sandbox: state %s: %w", s.cfg.StatePath, rerr)
+				}
+				s.log.Warn("sandbox: state file of an older version kept aside; reseeded", "old", old)
+				break
+			}
 			if err != nil {
 				return fmt.Errorf("sandbox: state %s: %w", s.cfg.StatePath, err)
 			}
@@ -152,7 +180,7 @@ func (s *Sandbox) loadOrSeed() error {
 			return fmt.Errorf("sandbox: state: %w", err)
 		}
 	}
-	st := seedState(s.cfg.LargeCatalog)
+	st := seedState(s.cfg.LargeCatalog, s.now())
 	s.st, s.idx = st, buildIndex(st)
 	if s.cfg.StatePath == "" {
 		return nil

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestAccount(t *testing.T) {
@@ -42,35 +43,108 @@ func TestAccount(t *testing.T) {
 	wantKeys(t, "payment", p, "amount", "payment_fee", "payment_id", "payment_method", "release_level", "reserve_held",
 		"total_adjustments", "total_balance_forward", "total_chargeback_fees", "total_commissions", "total_fees",
 		"total_outgoing_commissions", "total_refunds", "total_reserve_released", "total_sales")
-	if p["amount"] != "999.99" || p["payment_id"] != "2436561667" {
+	if p["payment_id"] != "2436561667" || p["payment_method"] != "ach" {
 		t.Fatalf("%v", p)
 	}
 
 	res = post(t, s, "acct/list_payments", url.Values{"vendor_id": {"1"}})
 	res.wantOK(t, "payments retrieved")
-	ps := arr(res.body["payments"])
-	if len(ps) < 2 || obj(ps[0])["payment_id"] != "4681565342" || obj(ps[0])["date_paid"] != nil {
-		t.Fatalf("%v", ps)
-	}
-	for _, e := range ps {
+	for _, e := range arr(res.body["payments"]) {
 		wantKeys(t, "payments entry", obj(e), "amount", "date_paid", "date_reserve_released", "date_voided", "payment_id",
 			"payment_identifier", "payment_type", "reserve_held", "total_adjustments", "total_balance_forward",
 			"total_chargeback_fees", "total_commissions", "total_fees", "total_outgoing_commissions", "total_refunds",
 			"total_reserve_released", "total_sales", "void")
-		// The invented entries add up.
-		m := obj(e)
-		sum := moneyOf(m["total_sales"].(string)) - moneyOf(m["total_refunds"].(string)) - moneyOf(m["total_fees"].(string)) -
-			moneyOf(m["reserve_held"].(string)) + moneyOf(m["total_reserve_released"].(string)) -
-			moneyOf(m["total_chargeback_fees"].(string)) - moneyOf(m["total_outgoing_commissions"].(string))
-		if sum != moneyOf(m["amount"].(string)) {
-			t.Fatalf("payment %v does not add up: %d", m["payment_id"], sum)
+	}
+}
+
+// addsUp checks the payout identity on a payment's JSON.
+func addsUp(t *testing.T, m map[string]any) {
+	t.Helper()
+	c := func(k string) int64 { return moneyOf(m[k].(string)) }
+	sum := c("total_sales") - c("total_refunds") - c("total_fees") - c("total_chargeback_fees") - c("total_outgoing_commissions") +
+		c("total_commissions") - c("reserve_held") + c("total_reserve_released") + c("total_adjustments") + c("total_balance_forward")
+	if sum != c("amount") {
+		t.Fatalf("payment %v does not add up: %s", m["payment_id"], formatCents(sum))
+	}
+}
+
+// Payments agree with the sales to the cent: each past payment holds the
+// invoices it paid, the pending one the deposited invoices not paid yet and
+// the refunds since, a refund issued now included.
+func TestPayments(t *testing.T) {
+	s := newTestSandbox(t)
+	fx := s.SaleFixtures()
+	ps := arr(get(t, s, "acct/list_payments", nil).body["payments"])
+	if len(ps) < 20 || obj(ps[0])["payment_id"] != "4681565342" {
+		t.Fatalf("%d payments", len(ps))
+	}
+	paid := map[string]int64{} // day -> usd sales paid that day
+	for _, rec := range s.st.Sales {
+		for _, inv := range rec.Sale.Invoices {
+			switch {
+			case inv.DateVendorPaid != nil:
+				if inv.Status != "deposited" || inv.PayoutStatus != "Paid" {
+					t.Fatalf("invoice %s paid while %s", inv.InvoiceID, inv.Status)
+				}
+				paid[*inv.DateVendorPaid] += moneyOf(inv.UsdTotal)
+			case inv.Status == "deposited":
+				if inv.PayoutStatus != "Pending Payout" {
+					t.Fatalf("invoice %s: %s", inv.InvoiceID, inv.PayoutStatus)
+				}
+			case inv.PayoutStatus != "Pending Capture":
+				t.Fatalf("invoice %s: %s", inv.InvoiceID, inv.PayoutStatus)
+			}
 		}
+	}
+	voids, prev := 0, "9999"
+	for i, e := range ps {
+		m := obj(e)
+		addsUp(t, m)
+		day := m["date_paid"].(string)[:10]
+		if day >= prev {
+			t.Fatal("payments not newest first")
+		}
+		prev = day
+		if formatCents(paid[day]) != m["total_sales"] {
+			t.Fatalf("payment of %s: total_sales %v, invoices paid that day %s", day, m["total_sales"], formatCents(paid[day]))
+		}
+		if m["void"] == "1" {
+			voids++
+			if m["date_voided"] == nil || obj(ps[i-1])["total_balance_forward"] != m["amount"] {
+				t.Fatalf("voided payment %v not carried forward", m)
+			}
+		}
+	}
+	if voids != 1 {
+		t.Fatalf("%d voided payments", voids)
+	}
+
+	pending := func() map[string]any { return obj(get(t, s, "acct/detail_pending_payment", nil).body["payment"]) }
+	before := pending()
+	addsUp(t, before)
+	var sales int64
+	for _, rec := range s.st.Sales {
+		for _, inv := range rec.Sale.Invoices {
+			if inv.Status == "deposited" && inv.DateVendorPaid == nil {
+				sales += moneyOf(inv.UsdTotal)
+			}
+		}
+	}
+	if before["total_sales"] != formatCents(sales) || sales == 0 {
+		t.Fatalf("pending total_sales %v, unpaid deposited invoices %s", before["total_sales"], formatCents(sales))
+	}
+	post(t, s, "sales/refund_invoice", form("sale_id", fx.Intangible, "amount", "12.34", "currency", "usd", "comment", "c", "category", "1")).wantOK(t, "")
+	after := pending()
+	addsUp(t, after)
+	if moneyOf(after["total_refunds"].(string))-moneyOf(before["total_refunds"].(string)) != 1234 ||
+		moneyOf(before["amount"].(string))-moneyOf(after["amount"].(string)) != 1234 {
+		t.Fatalf("refund not in the pending payment: %v then %v", before, after)
 	}
 }
 
 func TestDeterministicSeed(t *testing.T) {
-	a, _ := encodeState(seedState(0))
-	b, _ := encodeState(seedState(0))
+	a, _ := encodeState(seedState(0, testNow))
+	b, _ := encodeState(seedState(0, testNow))
 	if !bytes.Equal(a, b) {
 		t.Fatal("two seeds differ")
 	}
@@ -81,16 +155,16 @@ func TestDeterministicSeed(t *testing.T) {
 		t.Fatal("two sandboxes answer differently")
 	}
 	// A large catalogue leaves the sales as they are.
-	big := seedState(500)
-	if len(big.Products) != len(seedState(0).Products)+500 {
+	big := seedState(500, testNow)
+	if len(big.Products) != len(seedState(0, testNow).Products)+500 {
 		t.Fatalf("%d products", len(big.Products))
 	}
 	x, _ := json.Marshal(big.Sales)
-	y, _ := json.Marshal(seedState(0).Sales)
+	y, _ := json.Marshal(seedState(0, testNow).Sales)
 	if !bytes.Equal(x, y) {
 		t.Fatal("LargeCatalog changed the sales")
 	}
-	c, _ := encodeState(seedState(500))
+	c, _ := encodeState(seedState(500, testNow))
 	d, _ := encodeState(big)
 	if !bytes.Equal(c, d) {
 		t.Fatal("large catalogue not deterministic")
@@ -160,7 +234,7 @@ func TestPersistence(t *testing.T) {
 	if !bytes.Equal(reset, seeded) {
 		t.Fatal("reset state differs from the seed")
 	}
-	get(t, s3, "products/detail_product", form("product_id", pid)).wantErr(t, 404, "RECORD_NOT_FOUND", "")
+	get(t, s3, "products/detail_product", form("product_id", pid)).wantErr(t, 400, "RECORD_NOT_FOUND", "")
 
 	// A broken file is an error, not a silent reseed.
 	if err := os.WriteFile(path, []byte("{"), 0o600); err != nil {
@@ -231,5 +305,92 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if n := len(comments(t, s, fx.Shipped)); n < 80 {
 		t.Fatalf("%d comments", n)
+	}
+}
+
+// The seed is dated from the moment the state is created: the same records
+// with the same ids, every date moved by whole days, so fresh fixtures stay
+// fresh whenever someone runs it.
+func TestSeedFollowsTheClock(t *testing.T) {
+	later := time.Date(2027, 8, 3, 15, 4, 5, 0, time.UTC)
+	a := newTestSandbox(t)
+	b := newTestSandbox(t, func(c *Config) { c.Now = func() time.Time { return later } })
+	fa, fb := a.SaleFixtures(), b.SaleFixtures()
+	if fb.CreatedAt != "2027-08-03T15:04:05Z" {
+		t.Fatalf("created at %s", fb.CreatedAt)
+	}
+	fa.CreatedAt, fb.CreatedAt = "", ""
+	ja, _ := json.Marshal(fa)
+	jb, _ := json.Marshal(fb)
+	if !bytes.Equal(ja, jb) {
+		t.Fatal("fixtures differ with the clock")
+	}
+	days := daysFromRef(later)
+	for i, ra := range a.st.Sales {
+		rb := b.st.Sales[i]
+		if ra.Sale.SaleID != rb.Sale.SaleID || shiftText(ra.Sale.DatePlaced, days) != rb.Sale.DatePlaced ||
+			shiftText(ra.AuthExp, days) != rb.AuthExp || ra.Sale.Invoices[0].UsdTotal != rb.Sale.Invoices[0].UsdTotal {
+			t.Fatalf("sale %d: %s %s / %s %s", i, ra.Sale.SaleID, ra.Sale.DatePlaced, rb.Sale.SaleID, rb.Sale.DatePlaced)
+		}
+	}
+	if shiftText(*a.st.Payments[0].DatePaid, days) != *b.st.Payments[0].DatePaid {
+		t.Fatal("payments not moved")
+	}
+
+	for _, s := range []*Sandbox{a, b} {
+		now := s.now()
+		today := now.UTC().Format(dateLayout)
+		age := func(id string) int {
+			placed, _ := time.Parse(tsLayout, s.idx.sales[id].Sale.DatePlaced)
+			return int(now.UTC().Truncate(24*time.Hour).Sub(placed.Truncate(24*time.Hour)).Hours()) / 24
+		}
+		fx := s.SaleFixtures()
+		if n := age(fx.TangibleOneInvoice); n != 4 {
+			t.Fatalf("TangibleOneInvoice %d days old", n)
+		}
+		if n := age(fx.OldSale); n <= 180 {
+			t.Fatalf("OldSale %d days old", n)
+		}
+		if exp := s.idx.sales[fx.AuthExpiring].AuthExp; exp != now.UTC().AddDate(0, 0, 1).Format(dateLayout) {
+			t.Fatalf("AuthExpiring expires %s, created %s", exp, today)
+		}
+		for _, id := range []string{fx.TangibleTwoInvoices, fx.Intangible, fx.IntangibleTwoItems, fx.Recurring, fx.RecurringStopped,
+			fx.PayPalRecurring, fx.DeclinedRecurring, fx.Shipped, fx.Fees, fx.Refunded, fx.PartiallyRefunded, fx.LineitemRefunded,
+			fx.WithComments, fx.HostileCustomer, fx.FraudReview, fx.FraudFailed, fx.AuthExpired, fx.ReauthTooLate, fx.ReauthFailed} {
+			if n := age(id); n < 0 || n > 100 {
+				t.Fatalf("fixture %s is %d days old", id, n)
+			}
+		}
+		// Nothing seeded happens after the creation moment.
+		stamp := now.UTC().Format(tsLayout)
+		for _, rec := range s.st.Sales {
+			for _, c := range rec.Sale.Comments {
+				if c.Timestamp > stamp {
+					t.Fatalf("comment at %s", c.Timestamp)
+				}
+			}
+			for _, inv := range rec.Sale.Invoices {
+				if inv.DatePlaced > stamp || derefOr(inv.DateShipped, "") > today || derefOr(inv.DateVendorPaid, "") > today {
+					t.Fatalf("invoice %s in the future", inv.InvoiceID)
+				}
+			}
+		}
+	}
+}
+
+// detail_sale lists comments newest first, seeded ones too.
+func TestCommentsNewestFirst(t *testing.T) {
+	s := newTestSandbox(t)
+	for _, rec := range s.st.Sales {
+		cs := rec.Sale.Comments
+		for i := 1; i < len(cs); i++ {
+			if cs[i-1].Timestamp < cs[i].Timestamp {
+				t.Fatalf("sale %s: comments out of order", rec.Sale.SaleID)
+			}
+		}
+	}
+	fx := s.SaleFixtures()
+	if c := comments(t, s, fx.WithComments); len(c) != 3 || c[2] != supportComments[2] {
+		t.Fatalf("with_comments %q", c)
 	}
 }

@@ -35,7 +35,9 @@ type errorBody struct {
 }
 
 // statusFor maps an error code to an HTTP status. No source documents the
-// mapping (admin-api.md 1.3); this is its inferred one, kept in one place.
+// mapping (admin-api.md 1.3); this is the one the live API was seen to use
+// (issue 9: RECORD_NOT_FOUND is 400 like every other business error), kept
+// in one place.
 func statusFor(code string) int {
 	switch {
 	case strings.HasPrefix(code, "PARAMETER_"):
@@ -44,8 +46,6 @@ func statusFor(code string) int {
 		return http.StatusUnauthorized
 	case code == "FORBIDDEN":
 		return http.StatusForbidden
-	case code == "RECORD_NOT_FOUND":
-		return http.StatusNotFound
 	case code == "INTERNAL_ERROR":
 		return http.StatusInternalServerError
 	}
@@ -108,9 +108,28 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return b, err
 }
 
-// wantsJSON: the API answers XML unless JSON is asked for.
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(strings.ToLower(r.Header.Get("Accept")), "application/json")
+// format is a response format the API offers.
+type format int
+
+const (
+	formatXML  format = iota // the default
+	formatJSON               // Accept contains application/json
+	formatHTML               // Accept contains text/html: the XOXO microformat
+)
+
+// negotiate picks the answer's format from the Accept header: JSON when it
+// is asked for, else the XOXO HTML when text/html is, else XML (the API's
+// default). JSON wins when both are named, because every client library
+// asks for it and some browsers' tools add text/html to everything.
+func negotiate(r *http.Request) format {
+	a := strings.ToLower(r.Header.Get("Accept"))
+	switch {
+	case strings.Contains(a, "application/json"):
+		return formatJSON
+	case strings.Contains(a, "text/html"):
+		return formatHTML
+	}
+	return formatXML
 }
 
 // authorized compares hashes of both credentials in constant time and
@@ -277,35 +296,49 @@ func ok(method string) okMsg {
 	return okMsg{ResponseCode: "OK", ResponseMessage: successMessage(method)}
 }
 
-func encodeResult(v any, asJSON bool) ([]byte, *apiError) {
+// encodeResult renders a result in the asked format. XML and HTML are
+// derived from the JSON bytes, so the three always carry the same keys and
+// values.
+func encodeResult(v any, f format) ([]byte, *apiError) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, newErr("INTERNAL_ERROR", "Internal error.", "")
 	}
-	if asJSON {
-		return b, nil
-	}
-	x, err := jsonToXML(b)
+	out, err := convert(b, f)
 	if err != nil {
 		return nil, newErr("INTERNAL_ERROR", "Internal error.", "")
 	}
-	return x, nil
+	return out, nil
 }
 
-func writeError(w http.ResponseWriter, asJSON bool, e *apiError) int {
-	b, _ := json.Marshal(errorBody{Errors: []*apiError{e}})
-	if !asJSON {
-		b, _ = jsonToXML(b)
+func convert(js []byte, f format) ([]byte, error) {
+	switch f {
+	case formatXML:
+		return jsonToXML(js)
+	case formatHTML:
+		return jsonToXOXO(js)
 	}
-	writeBody(w, e.status, b, asJSON)
+	return js, nil
+}
+
+func writeError(w http.ResponseWriter, f format, e *apiError) int {
+	b, _ := json.Marshal(errorBody{Errors: []*apiError{e}})
+	b, _ = convert(b, f)
+	writeBody(w, e.status, b, f)
 	return e.status
 }
 
-func writeBody(w http.ResponseWriter, status int, b []byte, asJSON bool) {
+func writeBody(w http.ResponseWriter, status int, b []byte, f format) {
 	h := w.Header()
-	if asJSON {
+	switch f {
+	case formatJSON:
 		h.Set("Content-Type", "application/json; charset=utf-8")
-	} else {
+	case formatHTML:
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		// The page shows API data (customer names, comments) and needs
+		// nothing: no script, style, frame or form may run from it.
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; form-action 'none'")
+	default:
 		h.Set("Content-Type", "application/xml; charset=utf-8")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(b)))

@@ -2,12 +2,14 @@ package sandbox
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -348,4 +350,153 @@ func TestEveryMethod(t *testing.T) {
 	s.SetFaults(Faults{ForceError: map[string]string{"list_payments": "FORBIDDEN", "delete_option": "FORBIDDEN"}})
 	get(t, s, "acct/list_payments", nil).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to account.")
 	post(t, s, "products/delete_option", nil).wantErrMsg(t, 403, "FORBIDDEN", "Access denied to option.")
+}
+
+func TestJSONToXOXOShapes(t *testing.T) {
+	out, err := jsonToXOXO([]byte(`{"a":[{"b":1},{"b":null}],"e":[],"s":"x<&>\"'","n":null,"t":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"/><title>2Checkout Admin API response</title></head>\n<body>\n" +
+		`<ul class="xoxo">` + "\n<li>" +
+		`<dl><dt>a</dt><dd><ul><li><dl><dt>b</dt><dd>1</dd></dl></li><li><dl><dt>b</dt><dd></dd></dl></li></ul></dd>` +
+		`<dt>e</dt><dd><ul></ul></dd><dt>s</dt><dd>x&lt;&amp;&gt;&#34;&#39;</dd><dt>n</dt><dd></dd><dt>t</dt><dd>true</dd></dl>` +
+		"</li>\n</ul>\n</body></html>\n"
+	if string(out) != want {
+		t.Fatalf("got  %s\nwant %s", out, want)
+	}
+}
+
+// htmlNode is a generic tree of the XOXO page, read with encoding/xml (the
+// page is well-formed XML on purpose).
+type htmlNode struct {
+	XMLName  xml.Name
+	Class    string     `xml:"class,attr"`
+	Content  string     `xml:",chardata"`
+	Children []htmlNode `xml:",any"`
+}
+
+// readXOXO turns a <dl>, <ul> or text back into the JSON value it came
+// from, with every scalar as its text (the format has no types).
+func readXOXO(t *testing.T, n htmlNode) any {
+	t.Helper()
+	if len(n.Children) == 0 {
+		return n.Content
+	}
+	c := n.Children[0]
+	switch c.XMLName.Local {
+	case "dl":
+		m := map[string]any{}
+		for i := 0; i+1 < len(c.Children); i += 2 {
+			dt, dd := c.Children[i], c.Children[i+1]
+			if dt.XMLName.Local != "dt" || dd.XMLName.Local != "dd" {
+				t.Fatalf("dl holds <%s><%s>", dt.XMLName.Local, dd.XMLName.Local)
+			}
+			m[dt.Content] = readXOXO(t, dd)
+		}
+		return m
+	case "ul":
+		out := []any{}
+		for _, li := range c.Children {
+			if li.XMLName.Local != "li" {
+				t.Fatalf("ul holds <%s>", li.XMLName.Local)
+			}
+			out = append(out, readXOXO(t, li))
+		}
+		return out
+	}
+	t.Fatalf("unexpected <%s>", c.XMLName.Local)
+	return nil
+}
+
+// asText is a decoded JSON value with every scalar as text, null as "".
+func asText(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = asText(e)
+		}
+		return out
+	case []any:
+		out := []any{}
+		for _, e := range x {
+			out = append(out, asText(e))
+		}
+		return out
+	case nil:
+		return ""
+	case bool:
+		return strconv.FormatBool(x)
+	case json.Number:
+		return x.String()
+	}
+	return v
+}
+
+// Accept: text/html gets the XOXO microformat, carrying exactly what the
+// JSON answer carries, escaped, under a CSP that lets nothing run.
+func TestXOXO(t *testing.T) {
+	s := newTestSandbox(t)
+	fx := s.SaleFixtures()
+	html := func(path, accept string) resp {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Header.Set("Accept", accept)
+		r.SetBasicAuth(testUser, testPass)
+		return do(t, s, r)
+	}
+	for _, path := range []string{
+		"/api/sales/detail_sale?sale_id=" + fx.WithComments,
+		"/api/sales/detail_sale?sale_id=" + fx.HostileCustomer,
+		"/api/products/detail_product?product_id=" + fx.HostileProduct,
+		"/api/products/list_options?pagesize=2",
+		"/api/acct/detail_contact_info",
+		"/api/products/list_coupons",
+	} {
+		res := html(path, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+		if res.status != 200 || res.header.Get("Content-Type") != "text/html; charset=utf-8" ||
+			!strings.Contains(res.header.Get("Content-Security-Policy"), "default-src 'none'") {
+			t.Fatalf("%s: %d %q", path, res.status, res.header)
+		}
+		if bytes.Contains(res.raw, []byte("<script")) || bytes.Contains(res.raw, []byte("<img")) || bytes.Contains(res.raw, []byte("<b>")) {
+			t.Fatalf("%s: unescaped markup", path)
+		}
+		var page htmlNode
+		if err := xml.Unmarshal(res.raw, &page); err != nil {
+			t.Fatalf("%s: not well-formed: %v", path, err)
+		}
+		body := page.Children[1]
+		outline := body.Children[0]
+		if body.XMLName.Local != "body" || outline.XMLName.Local != "ul" || outline.Class != "xoxo" || len(outline.Children) != 1 {
+			t.Fatalf("%s: outline %+v", path, outline.XMLName)
+		}
+		jr := get(t, s, strings.TrimPrefix(path[:strings.IndexByte(path+"?", '?')], "/api/"), queryOf(path))
+		want, _ := json.Marshal(asText(map[string]any(jr.body)))
+		got, _ := json.Marshal(readXOXO(t, outline.Children[0]))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s: HTML and JSON differ\n html %.300s\n json %.300s", path, got, want)
+		}
+	}
+	// Errors too, and the JSON wins when both are asked for.
+	r := httptest.NewRequest(http.MethodGet, "/api/sales/detail_sale", nil)
+	r.Header.Set("Accept", "text/html")
+	res := do(t, s, r)
+	if res.status != 401 || !strings.Contains(string(res.raw), "<dt>code</dt><dd>UNAUTHORIZED</dd>") {
+		t.Fatalf("html 401: %d %s", res.status, res.raw)
+	}
+	if res := html("/api/sales/detail_sale?sale_id=1", "text/html"); res.status != 400 || !strings.Contains(string(res.raw), "RECORD_NOT_FOUND") {
+		t.Fatalf("html error: %d", res.status)
+	}
+	if res := html("/api/acct/detail_company_info", "text/html, application/json"); res.header.Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Fatalf("both asked: %q", res.header.Get("Content-Type"))
+	}
+	if res := html("/api/acct/detail_company_info", "*/*"); res.header.Get("Content-Type") != "application/xml; charset=utf-8" {
+		t.Fatalf("*/*: %q", res.header.Get("Content-Type"))
+	}
+}
+
+func queryOf(path string) url.Values {
+	_, q, _ := strings.Cut(path, "?")
+	v, _ := url.ParseQuery(q)
+	return v
 }
