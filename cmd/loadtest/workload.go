@@ -150,11 +150,24 @@ type user struct {
 type ownProduct struct {
 	id, tag string
 	last    *write
+	// uncertain is set once a change to it ended without a clear answer
+	// ("outcome unknown", or no answer): what 2Checkout holds is then not
+	// known, so the end of the run does not check it.
+	uncertain bool
 }
 
 type ownCoupon struct {
-	code string
-	last *write
+	code      string
+	last      *write
+	uncertain bool
+}
+
+// unclear reports whether an answer may leave open whether the change was
+// made: anything but the "done" redirect. (The panel's "outcome unknown"
+// is a 504 on sale pages but a 422 with a message on the catalogue forms,
+// so the status alone does not tell a refusal from an unknown outcome.)
+func unclear(p *panelclient.Page) bool {
+	return p == nil || p.Status != http.StatusSeeOther
 }
 
 // errNoAnswer marks a request that got no HTTP answer (refused during a
@@ -630,6 +643,7 @@ func updateProduct(ctx context.Context, u *user) error {
 	if resp != nil && resp.Status == http.StatusSeeOther {
 		p.tag, p.last = tag, w
 	}
+	p.uncertain = p.uncertain || unclear(resp)
 	if err != nil {
 		return err
 	}
@@ -653,6 +667,7 @@ func deleteProduct(ctx context.Context, u *user) error {
 	}
 	w := u.r.ledger.begin("product.delete", f.Key(), "product:"+p.id, "")
 	resp, err := u.change(ctx, "POST /products/:id/delete", w, f, nil)
+	p.uncertain = p.uncertain || unclear(resp)
 	if resp != nil && resp.Status == http.StatusSeeOther {
 		u.products = append(u.products[:i], u.products[i+1:]...)
 		u.r.gone(w, "/products/"+p.id)
@@ -708,6 +723,7 @@ func updateCoupon(ctx context.Context, u *user) error {
 	f.Values.Set("amount", strconv.Itoa(5+u.rng.IntN(30)))
 	w := u.r.ledger.begin("coupon.update", f.Key(), "coupon:"+c.code, code)
 	resp, err := u.change(ctx, "POST /coupons/:code", w, f, func(s *panelclient.Form) { s.Values.Set("amount", "1") })
+	c.uncertain = c.uncertain || unclear(resp)
 	if resp != nil && resp.Status == http.StatusSeeOther {
 		u.r.gone(w, "/coupons/"+c.code) // the old code is gone
 		c.code, c.last = code, w
@@ -735,6 +751,7 @@ func deleteCoupon(ctx context.Context, u *user) error {
 	}
 	w := u.r.ledger.begin("coupon.delete", f.Key(), "coupon:"+c.code, "")
 	resp, err := u.change(ctx, "POST /coupons/:code/delete", w, f, nil)
+	c.uncertain = c.uncertain || unclear(resp)
 	if resp != nil && resp.Status == http.StatusSeeOther {
 		u.coupons = append(u.coupons[:i], u.coupons[i+1:]...)
 		u.r.gone(w, "/coupons/"+c.code)
