@@ -226,6 +226,12 @@ func account(writes []*write, rows []auditRow, calls map[string]int) (map[string
 		}
 		if k, ours := actionKind[r.action]; ours {
 			t := byKind[k]
+			// It stands for the upstream call it claims, so that call is not
+			// counted again as one with no entry behind it.
+			t.audited++
+			if r.outcome == "ok" {
+				t.auditedOK++
+			}
 			t.doubled++
 			t.problems = append(t.problems, "audit entry "+r.action+" "+r.target+" (request "+r.requestID+") matches no form this run sent")
 		}

@@ -50,11 +50,16 @@ func (p *upstreamProxy) setDropRate(r float64) {
 	p.mu.Unlock()
 }
 
-func (p *upstreamProxy) drop() bool {
+// doom decides, as a call starts, whether to drop it and where: before it
+// reaches the sandbox or after the sandbox has answered.
+func (p *upstreamProxy) doom() (drop, afterAnswer bool) {
 	p.mu.Lock()
 	r := p.dropRate
 	p.mu.Unlock()
-	return r > 0 && rand.Float64() < r/2 // two chances per call: before and after
+	if r <= 0 || rand.Float64() >= r {
+		return false, false
+	}
+	return true, rand.IntN(2) == 1
 }
 
 func (p *upstreamProxy) serve() {
@@ -84,9 +89,10 @@ func (p *upstreamProxy) handle(client net.Conn) {
 		return
 	}
 	var (
-		mu    sync.Mutex
-		state = idle
-		once  sync.Once
+		mu     sync.Mutex
+		state  = idle
+		doomed bool // the call in flight is to lose its answer
+		once   sync.Once
 	)
 	closeBoth := func() {
 		once.Do(func() {
@@ -103,9 +109,19 @@ func (p *upstreamProxy) handle(client net.Conn) {
 			return true
 		}
 		state = next
-		if p.drop() {
-			p.dropped.Add(1)
-			return false
+		switch next {
+		case requesting:
+			drop, after := p.doom()
+			if drop && !after {
+				p.dropped.Add(1)
+				return false
+			}
+			doomed = drop
+		case answering:
+			if doomed {
+				p.dropped.Add(1)
+				return false
+			}
 		}
 		return true
 	}
