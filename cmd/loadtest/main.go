@@ -69,6 +69,7 @@ type options struct {
 
 	doubleRate, resendRate, staleRate float64
 	keep                              bool
+	noGzip                            bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
@@ -98,6 +99,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.doubleRate, "double", 0.05, "share of changes sent twice at once (a double click)")
 	fs.Float64Var(&o.resendRate, "resend", 0.05, "share of changes sent again later with the same form (the back button)")
 	fs.Float64Var(&o.staleRate, "stale", 0.02, "share of changes sent again edited, with the same form key (must be refused)")
+	fs.BoolVar(&o.noGzip, "no-gzip", false, "do not accept gzip (browsers do; wrk and ab do not unless told)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (logs, database) of the panel the harness starts")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -228,7 +230,8 @@ func measure(ctx context.Context, o *options, r *run, t *target, stdout, stderr 
 	conns0 := t.proxyConns()
 	dropped0 := t.proxyDropped()
 	mctx, stopMon := context.WithCancel(ctx)
-	go mon.run(mctx)
+	monDone := make(chan struct{})
+	go func() { mon.run(mctx); close(monDone) }()
 
 	fmt.Fprintf(stderr, "running %d users for %s ...\n", len(t.users), o.duration)
 	r.stats.begin()
@@ -260,13 +263,14 @@ func measure(ctx context.Context, o *options, r *run, t *target, stdout, stderr 
 	sleep(ctx, o.duration)
 	r.stopping.Store(true)
 	r.stats.finish()
+	stopMon()
+	<-monDone
 	mon.sample(ctx)
 	cpu1, ownPanel := t.panelCPU()
 	sandboxCPU1 := t.sandboxCPU()
 	self1 := selfCPU()
 	conns1 := t.proxyConns()
 	dropped1 := t.proxyDropped()
-	stopMon()
 	waitUsers(&wg, stderr)
 
 	// The checks run without faults, so they see what 2Checkout holds.

@@ -44,10 +44,13 @@ func TestParseMetrics(t *testing.T) {
 
 func TestMonitorCountsAcrossARestart(t *testing.T) {
 	m := newMonitor(nil, nil, "")
-	m.observe(reading{mCPU: 10, mRSS: 40e6})
-	m.observe(reading{mCPU: 12, mRSS: 60e6})
-	m.observe(reading{mCPU: 1, mRSS: 20e6}) // restarted: the counter began again
-	m.observe(reading{mCPU: 3, mRSS: 30e6})
+	t0 := time.Now()
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	m.observe(reading{mCPU: 10, mRSS: 40e6}, at(0))
+	m.observe(reading{mCPU: 12, mRSS: 60e6}, at(2))
+	m.observe(reading{mCPU: 11, mRSS: 50e6}, at(1)) // a slow scrape that began earlier: not a restart
+	m.observe(reading{mCPU: 1, mRSS: 20e6}, at(3))  // restarted: the counter began again
+	m.observe(reading{mCPU: 3, mRSS: 30e6}, at(4))
 	if cpu, ok := m.increase(mCPU); !ok || cpu != 5 {
 		t.Errorf("CPU increase %v (%v), want 2 before and 3 after the restart", cpu, ok)
 	}

@@ -121,6 +121,7 @@ type monitor struct {
 
 	mu       sync.Mutex
 	prev     reading
+	prevAt   time.Time          // when the scrape of prev began
 	total    map[string]float64 // increase since start, per counter key
 	peakRSS  float64
 	peakHeap float64
@@ -136,6 +137,7 @@ func newMonitor(hc *http.Client, base func() string, token string) *monitor {
 
 // sample takes one reading now.
 func (m *monitor) sample(ctx context.Context) {
+	began := time.Now()
 	r, err := scrape(ctx, m.hc, m.base(), m.token)
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -144,10 +146,17 @@ func (m *monitor) sample(ctx context.Context) {
 		m.lastErr = err
 		return
 	}
-	m.observe(r)
+	m.observe(r, began)
 }
 
-func (m *monitor) observe(r reading) {
+// observe adds a reading taken at began. A reading older than the last one
+// (two scrapes overlapped) is dropped: its lower counters would otherwise
+// look like a restart.
+func (m *monitor) observe(r reading, began time.Time) {
+	if began.Before(m.prevAt) {
+		return
+	}
+	m.prevAt = began
 	m.scrapes++
 	for k, v := range r {
 		m.present[k] = true

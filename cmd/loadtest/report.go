@@ -76,7 +76,11 @@ func (rep *report) print(w io.Writer) {
 	if rep.dropped > 0 {
 		fmt.Fprintf(w, " (%d dropped)", rep.dropped)
 	}
-	fmt.Fprintf(w, "; double %g, resend %g, edited resend %g\n", o.doubleRate, o.resendRate, o.staleRate)
+	fmt.Fprintf(w, "; double %g, resend %g, edited resend %g", o.doubleRate, o.resendRate, o.staleRate)
+	if o.noGzip {
+		fmt.Fprint(w, "; without gzip")
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "machine: %s; the load generator shares these cores\n", rep.env)
 	if rep.restartNote != "" {
 		fmt.Fprintf(w, "restart: %s\n", rep.restartNote)

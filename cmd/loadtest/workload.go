@@ -54,7 +54,7 @@ func (r *run) transport() *http.Transport {
 	r.trOnce.Do(func() {
 		n := r.opts.users*len(r.opts.roles) + 16
 		r.tr = &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n, IdleConnTimeout: 90 * time.Second,
-			ResponseHeaderTimeout: 2 * time.Minute}
+			ResponseHeaderTimeout: 2 * time.Minute, DisableCompression: r.opts.noGzip}
 	})
 	return r.tr
 }
