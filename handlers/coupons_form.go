@@ -132,17 +132,16 @@ func couponPercentText(bp int64) string {
 	return s
 }
 
-// products adds the coupon's products to what the write sends (the audit
-// log's and the idempotency key's copy): select_all, or the chosen ids.
-func (f *couponForm) products(sent url.Values) {
-	if f.typ != "product" {
-		return
+// products puts the coupon's products on the params sent: select_all, or
+// the chosen ids (only product coupons name products).
+func (f *couponForm) products() (selectAll *bool, ids []string) {
+	switch {
+	case f.typ != "product":
+		return nil, nil
+	case f.all:
+		return apiclient.Bool(true), nil
 	}
-	if f.all {
-		sent.Set("select_all", "1")
-		return
-	}
-	sent["product_id"] = f.ids
+	return nil, f.ids
 }
 
 // couponFormPage says where a coupon form posts and what it is called.
@@ -157,7 +156,7 @@ func (h *couponsHandler) couponProducts(ctx context.Context) ([]apiclient.Produc
 	if err != nil {
 		return nil, err
 	}
-	all = slices.DeleteFunc(all, func(p apiclient.Product) bool { return !form.IsDigits(p.ProductID.Value, 19) })
+	all = slices.DeleteFunc(all, func(p apiclient.Product) bool { return !form.IsDigits(p.ProductID.Value, apiIDMaxDigits) })
 	slices.SortStableFunc(all, func(a, b apiclient.Product) int {
 		return strings.Compare(strings.ToLower(a.Name.Value), strings.ToLower(b.Name.Value))
 	})
@@ -173,7 +172,7 @@ func couponKnownProducts(ps []apiclient.Product) map[string]bool {
 }
 
 func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponForm, p couponFormPage, products []apiclient.Product) error {
-	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: visitOf(c).CSRF, Key: p.key,
+	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: requestOf(c).CSRF(), Key: p.key,
 		Edit: f.codeField == "new_code", Code: f.Code, Types: couponTypeOptions(f.Type, false), Discount: f.Discount,
 		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: h.today(), Applies: f.Applies, Errors: f.Errors}
 	ticked := map[string]bool{}
@@ -187,8 +186,8 @@ func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponF
 	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
 }
 
-func newCouponPage(key string) couponFormPage {
-	return couponFormPage{title: "New coupon", action: "/coupons", cancel: "/coupons", submit: "Create coupon", key: key}
+func (h *couponsHandler) newCouponPage(key string) couponFormPage {
+	return couponFormPage{title: "New coupon", action: h.paths.Coupons(), cancel: h.paths.Coupons(), submit: "Create coupon", key: key}
 }
 
 func (h *couponsHandler) newForm(c echo.Context) error {
@@ -197,24 +196,20 @@ func (h *couponsHandler) newForm(c echo.Context) error {
 		return err
 	}
 	f := &couponForm{codeField: "coupon_code", Type: "sale", Discount: "percent", Minimum: "0.00", Applies: "all", Errors: form.Errors{}}
-	return h.renderCouponForm(c, http.StatusOK, f, newCouponPage(NewFormKey()), products)
+	return h.renderCouponForm(c, http.StatusOK, f, h.newCouponPage(NewFormKey()), products)
 }
 
 // couponAPIError puts a failed write's error on the form, next to the field
 // the API names.
 func couponAPIError(f *couponForm, out Outcome) {
-	if out.Unknown() {
-		f.Errors.Add("", outcomeMessage(out))
-		return
-	}
 	fields := map[string]string{"date_expire": "date_expire", "type": "type", "percentage_off": "amount", "value_off": "amount",
 		"minimum_purchase": "minimum_purchase", "product_id": "product_id", "select_all": "applies", f.codeField: f.codeField}
 	var ae *apiclient.Error
-	if errors.As(out.Err, &ae) && ae.Parameter == f.codeField && ae.Code == apiclient.CodeParameterInvalid {
+	if !out.Unknown() && errors.As(out.Err, &ae) && ae.Parameter == f.codeField && ae.Code == apiclient.CodeParameterInvalid {
 		f.Errors.Add(f.codeField, "2Checkout refused this code: another coupon already has it (codes are unique whatever the case). Choose another.")
 		return
 	}
-	applyAPIError(f.Errors, out.Err, fields)
+	out.ApplyTo(f.Errors, fields)
 }
 
 func (h *couponsHandler) create(c echo.Context) error {
@@ -233,7 +228,7 @@ func (h *couponsHandler) create(c echo.Context) error {
 		chk.known = couponKnownProducts(products)
 	}
 	f.validate(vals, chk)
-	page := newCouponPage(ocKeepKey(vals.Get("_idem")))
+	page := h.newCouponPage(keepFormKey(formKeyOf(c)))
 	rerender := func(status int) error {
 		if products == nil {
 			if products, err = h.couponProducts(ctx); err != nil {
@@ -242,7 +237,7 @@ func (h *couponsHandler) create(c echo.Context) error {
 				// the ticked products stay ticked, by id.
 				products = nil
 				for _, id := range f.Ticked {
-					if form.IsDigits(id, 19) {
+					if form.IsDigits(id, apiIDMaxDigits) {
 						products = append(products, apiclient.Product{ProductID: apiclient.NewText(id)})
 					}
 				}
@@ -256,48 +251,31 @@ func (h *couponsHandler) create(c echo.Context) error {
 	}
 	p := apiclient.CreateCouponParams{CouponCode: f.code, DateExpire: f.expires, Type: f.typ, PercentageOff: f.percent,
 		ValueOff: f.value, MinimumPurchase: f.minimum}
-	sent := url.Values{"date_expire": {f.expires}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
-	for k, v := range map[string]string{"coupon_code": f.code, "percentage_off": f.percent, "value_off": f.value} {
-		if v != "" {
-			sent.Set(k, v)
-		}
-	}
-	f.products(sent)
-	if f.typ == "product" {
-		if f.all {
-			p.SelectAll = apiclient.Bool(true)
-		} else {
-			p.ProductIDs = f.ids
-		}
-	}
+	p.SelectAll, p.ProductIDs = f.products()
 	target := "coupon:new"
 	if f.code != "" {
 		target = "coupon:" + f.code
 	}
-	out, err := h.wr.Do(c, Write{Action: "coupons.create", Permission: auth.CouponsEdit, Target: target, Key: vals.Get("_idem"), Params: sent,
-		Call: func(ctx context.Context) (string, error) {
-			r, err := h.api.CreateCoupon(ctx, p)
-			if err != nil {
-				return "", err
-			}
-			return r.CouponCode.Value, nil
-		}})
+	out, err := h.wr.Do(ctx, requestOf(c), Write{Action: "coupons.create", Permission: auth.CouponsEdit, Target: target, Key: formKeyOf(c),
+		Send: sendID(h.api.CreateCoupon, p, couponCodeOf)})
 	if err != nil {
 		return err
 	}
 	if !out.Succeeded() {
 		couponAPIError(f, out)
 		page.key = NewFormKey()
-		return rerender(http.StatusUnprocessableEntity)
+		return rerender(out.Status())
 	}
 	code := couponOr(out.ID, f.code)
 	if !couponCodePattern.MatchString(code) {
 		h.flash(c, "ok", "Coupon created.")
-		return redirect(c, "/coupons")
+		return redirect(c, h.paths.Coupons())
 	}
 	h.flash(c, "ok", "Coupon "+code+" created.")
-	return redirect(c, "/coupons/"+code)
+	return redirect(c, h.paths.Coupon(code))
 }
+
+func couponCodeOf(r *apiclient.CouponResult) string { return r.CouponCode.Value }
 
 func couponOr(a, b string) string {
 	if a != "" {
@@ -306,8 +284,8 @@ func couponOr(a, b string) string {
 	return b
 }
 
-func editCouponPage(code, key string) couponFormPage {
-	return couponFormPage{title: "Edit coupon " + code, action: "/coupons/" + code, cancel: "/coupons/" + code, submit: "Save changes", key: key}
+func (h *couponsHandler) editCouponPage(code, key string) couponFormPage {
+	return couponFormPage{title: "Edit coupon " + code, action: h.paths.Coupon(code), cancel: h.paths.Coupon(code), submit: "Save changes", key: key}
 }
 
 // couponAndProducts reads the coupon of the path and the catalogue at once.
@@ -347,7 +325,7 @@ func (h *couponsHandler) editForm(c echo.Context) error {
 			f.Ticked = append(f.Ticked, p.ProductID.Value)
 		}
 	}
-	return h.renderCouponForm(c, http.StatusOK, f, editCouponPage(code, NewFormKey()), products)
+	return h.renderCouponForm(c, http.StatusOK, f, h.editCouponPage(code, NewFormKey()), products)
 }
 
 func (h *couponsHandler) update(c echo.Context) error {
@@ -361,52 +339,33 @@ func (h *couponsHandler) update(c echo.Context) error {
 	}
 	f := readCouponForm(vals, "new_code")
 	f.validate(vals, couponCheck{today: h.now().UTC(), keepExpiry: cp.DateExpire.Value, known: couponKnownProducts(products)})
-	page := editCouponPage(code, ocKeepKey(vals.Get("_idem")))
+	page := h.editCouponPage(code, keepFormKey(formKeyOf(c)))
 	if f.Errors.Any() {
 		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
 	}
 	p := apiclient.UpdateCouponParams{CouponCode: code, Type: f.typ, MinimumPurchase: &f.minimum}
-	sent := url.Values{"coupon_code": {code}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
 	if f.code != code && f.code != cp.CouponCode.Value {
 		p.NewCode = &f.code
-		sent.Set("new_code", f.code)
 	}
 	if f.expires != cp.DateExpire.Value {
 		p.DateExpire = &f.expires
-		sent.Set("date_expire", f.expires)
 	}
 	switch {
 	case f.percent != "":
 		p.PercentageOff = &f.percent
-		sent.Set("percentage_off", f.percent)
 	case f.value != "":
 		p.ValueOff = &f.value
-		sent.Set("value_off", f.value)
 	}
-	f.products(sent)
-	if f.typ == "product" {
-		if f.all {
-			p.SelectAll = apiclient.Bool(true)
-		} else {
-			p.ProductIDs = f.ids
-		}
-	}
-	out, err := h.wr.Do(c, Write{Action: "coupons.update", Permission: auth.CouponsEdit, Target: "coupon:" + code, Key: vals.Get("_idem"),
-		Params: sent, Before: couponBefore(cp),
-		Call: func(ctx context.Context) (string, error) {
-			r, err := h.api.UpdateCoupon(ctx, p)
-			if err != nil {
-				return "", err
-			}
-			return r.CouponCode.Value, nil
-		}})
+	p.SelectAll, p.ProductIDs = f.products()
+	out, err := h.wr.Do(c.Request().Context(), requestOf(c), Write{Action: "coupons.update", Permission: auth.CouponsEdit,
+		Target: "coupon:" + code, Key: formKeyOf(c), Before: couponBefore(cp), Send: sendID(h.api.UpdateCoupon, p, couponCodeOf)})
 	if err != nil {
 		return err
 	}
 	if !out.Succeeded() {
 		couponAPIError(f, out)
 		page.key = NewFormKey()
-		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
+		return h.renderCouponForm(c, out.Status(), f, page, products)
 	}
 	now := couponOr(out.ID, f.code)
 	if !couponCodePattern.MatchString(now) {
@@ -417,5 +376,5 @@ func (h *couponsHandler) update(c echo.Context) error {
 		msg = "Coupon " + code + " renamed to " + now + " and saved."
 	}
 	h.flash(c, "ok", msg)
-	return redirect(c, "/coupons/"+now)
+	return redirect(c, h.paths.Coupon(now))
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +34,14 @@ type viewer struct {
 	Full bool
 }
 
+// Can reports whether the viewer may do what p names. It is the one place a
+// permission is computed from the person: today from their role's fixed
+// set; custom roles with stored permission sets plug in here. A nil viewer
+// (nobody signed in) may do nothing.
+func (v *viewer) Can(p auth.Permission) bool {
+	return v != nil && v.Role.Can(p)
+}
+
 func viewerOf(c echo.Context) *viewer {
 	v, _ := c.Get(keyViewer.String()).(*viewer)
 	return v
@@ -50,6 +59,7 @@ type guard struct {
 	baseURL  string
 	log      *slog.Logger
 	audit    *Auditor
+	now      func() time.Time
 }
 
 // loadVisit reads the visitor's cookie and session before any handler runs,
@@ -71,6 +81,7 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 			v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(vis.User) && !vis.User.MustChangePassword
 			c.Set(keyViewer.String(), v)
 		}
+		c.Set(keyRequest.String(), newRequest(c, g.now))
 		return next(c)
 	}
 }
@@ -179,10 +190,10 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 			if g.enrolmentDue(v.User) {
 				return redirect(c, "/me/2fa")
 			}
-			if p == auth.SignedIn || v.Role.Can(p) {
+			if p == auth.SignedIn || v.Can(p) {
 				return next(c)
 			}
-			g.audit.Record(c, AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
+			g.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
 				Outcome: OutcomeDenied, Detail: "missing permission " + string(p)})
 			return echo.NewHTTPError(http.StatusForbidden)
 		}

@@ -82,7 +82,7 @@ func (h *loginHandler) submit(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
 			Params: url.Values{"email": {email}}})
 		view := signin.Login{CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
 		s := h.shell(c, "Sign in")
@@ -94,14 +94,14 @@ func (h *loginHandler) submit(c echo.Context) error {
 		return err
 	}
 	if !secondDone {
-		h.audit.Record(c, AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
 			Detail: "password accepted; second factor due"})
 		return redirect(c, "/login/2fa?next="+url.QueryEscape(next))
 	}
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
 	return redirect(c, next)
 }
 
@@ -175,7 +175,7 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 				return err
 			}
 		}
-		h.audit.Record(c, AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
 		s := h.shell(c, "Second step")
 		s.Narrow = true
 		view := signin.SecondFactor{CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: "That code is not valid, or was already used. Try the newest code from your app."}
@@ -194,7 +194,7 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
 	if how == "recovery code" {
 		n, _ := h.users.CountRecoveryCodes(ctx, u.ID)
 		vis.AddFlash("warn", "You signed in with a recovery code. "+plural(n, "recovery code")+" left; make new ones on your profile if you are running low.")
@@ -221,7 +221,7 @@ func verifySecondFactor(ctx context.Context, users userStore, u *store.User, cod
 func (h *loginHandler) logout(c echo.Context) error {
 	vis := visitOf(c)
 	if v := viewerOf(c); v != nil {
-		h.audit.Record(c, AuditEntry{Action: "logout", Outcome: OutcomeOK})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "logout", Outcome: OutcomeOK})
 	}
 	if err := h.sessions.End(c.Request().Context(), vis); err != nil {
 		return err

@@ -64,7 +64,7 @@ func (h *meHandler) changePassword(c echo.Context) error {
 		}
 	}
 	if in.Errors.Any() {
-		h.audit.Record(c, AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
 		view := mepage.Password{CSRF: visitOf(c).CSRF, Forced: v.User.MustChangePassword, Errors: in.Errors}
 		return h.render(c, http.StatusUnprocessableEntity, "Change password", mepage.PasswordPage(view), nil)
 	}
@@ -83,7 +83,7 @@ func (h *meHandler) changePassword(c echo.Context) error {
 			return err
 		}
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.password.change", Target: userTarget(u.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(u.ID), Outcome: OutcomeOK,
 		Detail: "other sessions ended: " + itoa(ended)})
 	h.flash(c, "ok", "Your password is changed.")
 	return redirect(c, "/me")
@@ -160,7 +160,7 @@ func (h *meHandler) enrol(c echo.Context) error {
 		ok = fresh
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "me.2fa.enrol", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.enrol", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
 		view, err := h.enrolView(c, "That code does not match. Check the phone's clock and enter the newest code.")
 		if err != nil {
 			return err
@@ -182,7 +182,7 @@ func (h *meHandler) enrol(c echo.Context) error {
 	if err := h.sessions.CompleteSecondFactor(ctx, visitOf(c), c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.2fa.enrol", Target: userTarget(u.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.enrol", Target: userTarget(u.ID), Outcome: OutcomeOK})
 	return h.showRecoveryCodes(c, codes)
 }
 
@@ -214,7 +214,7 @@ func (h *meHandler) newRecoveryCodes(c echo.Context) error {
 		return err
 	}
 	if !ok || !v.User.TOTPEnabled {
-		h.audit.Record(c, AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
 		view, err := h.enrolView(c, "")
 		if err != nil {
 			return err
@@ -226,7 +226,7 @@ func (h *meHandler) newRecoveryCodes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
 	return h.showRecoveryCodes(c, codes)
 }
 
@@ -258,7 +258,7 @@ func (h *meHandler) endSession(c echo.Context) error {
 			if err := h.users.RevokeSession(ctx, sid, h.now()); err != nil {
 				return err
 			}
-			h.audit.Record(c, AuditEntry{Action: "me.sessions.end", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
+			h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.sessions.end", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
 			h.flash(c, "ok", "That session is ended.")
 			return redirect(c, "/me/sessions")
 		}
@@ -272,7 +272,7 @@ func (h *meHandler) endOtherSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.sessions.end_others", Target: userTarget(v.User.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.sessions.end_others", Target: userTarget(v.User.ID), Outcome: OutcomeOK,
 		Detail: "ended: " + itoa(n)})
 	h.flash(c, "ok", "Signed out everywhere else ("+plural(n, "session")+").")
 	return redirect(c, "/me/sessions")

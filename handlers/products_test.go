@@ -175,16 +175,17 @@ func TestProductListFiltersSortAndPages(t *testing.T) {
 		}
 	}
 
-	// Paging: the pager and its links carry the whole state.
+	// Paging: the pager and its links carry the whole state, in the
+	// canonical keys (size, dir) even when the link used the old ones.
 	b.get("/products?pagesize=10&sort=price&page=2")
 	if !strings.Contains(b.body, "Page 2 of 3 · 21 results") {
 		t.Errorf("pager summary missing: %s", prodBetween(b.body, `class="pager"`, "</nav>"))
 	}
 	for _, want := range []string{
-		`href="/products?page=3&amp;pagesize=10&amp;sort=price&amp;sort_dir=asc"`,
-		`href="/products?pagesize=10&amp;sort=price&amp;sort_dir=asc"`, // previous = page 1
+		`href="/products?dir=asc&amp;page=3&amp;size=10&amp;sort=price"`,
+		`href="/products?dir=asc&amp;size=10&amp;sort=price"`, // previous = page 1
 		// The active column's header reverses the order and goes back to page 1.
-		`href="/products?pagesize=10&amp;sort=price&amp;sort_dir=desc" hx-get="/products?pagesize=10&amp;sort=price&amp;sort_dir=desc" hx-target="#product-results" hx-push-url="true"`,
+		`href="/products?dir=desc&amp;size=10&amp;sort=price" hx-get="/products?dir=desc&amp;size=10&amp;sort=price" hx-target="#product-results" hx-push-url="true"`,
 		`aria-sort="ascending"`,
 		`<option value="10" selected>`,
 		`<option value="price" selected>Price</option>`, // the filter form keeps the order
@@ -213,7 +214,7 @@ func TestProductListFiltersSortAndPages(t *testing.T) {
 	if strings.Contains(b.body, "hx-swap-oob") || len(prodRows(b.body)) != 2 {
 		t.Errorf("filter form's fragment: %s", b.body)
 	}
-	if got := resp.Header.Get("HX-Push-Url"); got != "/products?name=hexagonal&sort=price&sort_dir=desc" {
+	if got := resp.Header.Get("HX-Push-Url"); got != "/products?dir=desc&name=hexagonal&sort=price" {
 		t.Errorf("HX-Push-Url %q", got)
 	}
 	if vary := strings.Join(resp.Header.Values("Vary"), ","); !strings.Contains(vary, "HX-Request") {

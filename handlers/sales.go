@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -13,7 +11,6 @@ import (
 	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/form"
-	"backoffice/htmx"
 	salespage "backoffice/templates/pages/sales"
 )
 
@@ -33,7 +30,7 @@ type salesHandler struct {
 	api salesAPI
 }
 
-func newSalesHandler(w *web, wr *writer, api *apiclient.Client) *salesHandler {
+func newSalesHandler(w *web, wr *writer, api salesAPI) *salesHandler {
 	return &salesHandler{web: w, wr: wr, api: api}
 }
 
@@ -43,7 +40,7 @@ const MaxCommentLength = 5000
 // list finds sales: straight to the sale for a sale or invoice number,
 // otherwise one page of list_sales for the filters.
 func (h *salesHandler) list(c echo.Context) error {
-	q, errs := readSalesQuery(c.QueryParams())
+	q, errs := readSalesQuery(c.QueryParams(), h.paths)
 	v := q.view(errs)
 	if errs.Any() {
 		return h.renderSearch(c, http.StatusUnprocessableEntity, v)
@@ -61,21 +58,19 @@ func (h *salesHandler) list(c echo.Context) error {
 	}
 	list, err := h.api.ListSales(c.Request().Context(), q.params())
 	switch {
-	case apiclient.IsNotFound(err) && q.page > 1:
+	case apiclient.IsNotFound(err) && q.list.Page > 1:
 		// Past the last page: say so and lead back to the first.
-		v.Notice = "There is no page " + strconv.Itoa(q.page) + " of these results."
-		v.FirstURL = q.url(func(u url.Values) { u.Del("page") })
+		v.Notice = "There is no page " + itoa(q.list.Page) + " of these results."
+		v.FirstURL = q.list.AtPage(1)
 		list = &apiclient.SaleList{}
 	case apiclient.IsNotFound(err):
 		list = &apiclient.SaleList{}
 	case err != nil:
 		return err
 	}
-	q.fill(&v, list)
-	if htmx.IsRequest(c.Request()) {
-		// The address bar shows the search without the form's empty fields.
-		c.Response().Header().Set(htmx.HeaderPushURL, q.url(nil))
-	}
+	q.fill(&v, h.paths, list)
+	// The address bar shows the search without the form's empty fields.
+	listFragment(c, q.list, "")
 	return h.renderSearch(c, http.StatusOK, v)
 }
 
@@ -84,7 +79,7 @@ func (h *salesHandler) list(c echo.Context) error {
 func (h *salesHandler) findByNumber(ctx context.Context, number string) (string, error) {
 	_, err := h.api.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: number})
 	if err == nil {
-		return "/sales/" + number, nil
+		return h.paths.Sale(number), nil
 	}
 	if !apiclient.IsNotFound(err) {
 		return "", err
@@ -96,8 +91,8 @@ func (h *salesHandler) findByNumber(ctx context.Context, number string) (string,
 	if err != nil {
 		return "", err
 	}
-	if len(list.Sales) > 0 && form.IsDigits(list.Sales[0].SaleID.Value, 19) {
-		return "/sales/" + list.Sales[0].SaleID.Value + "#invoice-" + number, nil
+	if len(list.Sales) > 0 && form.IsDigits(list.Sales[0].SaleID.Value, apiIDMaxDigits) {
+		return h.paths.Sale(list.Sales[0].SaleID.Value) + "#invoice-" + number, nil
 	}
 	return "", nil
 }
@@ -114,16 +109,6 @@ func (h *salesHandler) renderPrivate(c echo.Context, status int, title string, p
 	return h.renderShell(c, status, s, page, fragment)
 }
 
-// saleID reads the sale id from the path: digits only, else 404 without
-// asking upstream.
-func saleID(c echo.Context) (string, error) {
-	id := c.Param("id")
-	if !form.IsDigits(id, 19) {
-		return "", echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 // readSale reads a sale; a sale 2Checkout does not know is a 404 page.
 func (h *salesHandler) readSale(c echo.Context, id string) (*apiclient.Sale, error) {
 	sale, err := h.api.DetailSale(c.Request().Context(), apiclient.DetailSaleParams{SaleID: id})
@@ -135,7 +120,7 @@ func (h *salesHandler) readSale(c echo.Context, id string) (*apiclient.Sale, err
 
 // show is the sale page.
 func (h *salesHandler) show(c echo.Context) error {
-	id, err := saleID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -143,7 +128,7 @@ func (h *salesHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSale(c, http.StatusOK, h.detail(c, id, sale))
+	return h.renderSale(c, http.StatusOK, saleDetail(requestOf(c), h.paths, id, sale))
 }
 
 func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail) error {
@@ -153,7 +138,7 @@ func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail
 // comment adds a comment to the sale named in the path (never one named in
 // the form) through the write path.
 func (h *salesHandler) comment(c echo.Context) error {
-	id, err := saleID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -171,21 +156,10 @@ func (h *salesHandler) comment(c echo.Context) error {
 	if in.Errors.Any() {
 		return h.rerender(c, id, http.StatusUnprocessableEntity, func(v *salespage.Detail) { v.Comment = f })
 	}
-	params := url.Values{"sale_id": {id}, "sale_comment": {f.Text}}
-	if f.CCCustomer {
-		params.Set("cc_customer", "1")
-	}
-	if f.CCVendor {
-		params.Set("cc_vendor", "1")
-	}
-	out, err := h.wr.Do(c, Write{
-		Action: "sales.comment", Permission: auth.SalesComment, Target: "sale:" + id, Key: in.Raw("_idem"), Params: params,
-		Call: func(ctx context.Context) (string, error) {
-			_, err := h.api.CreateComment(ctx, apiclient.CreateCommentParams{SaleID: id, SaleComment: f.Text,
-				CCCustomer: f.CCCustomer, CCVendor: f.CCVendor})
-			return "", err
-		},
-	})
+	out, err := h.wr.Do(c.Request().Context(), requestOf(c), Write{Action: "sales.comment", Permission: auth.SalesComment,
+		Target: "sale:" + id, Key: formKeyOf(c),
+		Send: send(h.api.CreateComment, apiclient.CreateCommentParams{SaleID: id, SaleComment: f.Text,
+			CCCustomer: f.CCCustomer, CCVendor: f.CCVendor})})
 	if err != nil {
 		return err
 	}
@@ -195,7 +169,7 @@ func (h *salesHandler) comment(c echo.Context) error {
 			msg += " A copy was e-mailed to the customer."
 		}
 		h.flash(c, "ok", msg)
-		return redirect(c, "/sales/"+id+"#comments")
+		return redirect(c, h.paths.Sale(id)+"#comments")
 	}
 	if out.Unknown() {
 		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether the comment was added. " +
@@ -203,14 +177,14 @@ func (h *salesHandler) comment(c echo.Context) error {
 		return h.afterUnknown(c, id, msg, func(v *salespage.Detail) { v.Comment = f })
 	}
 	f.Errors = form.Errors{}
-	applyAPIError(f.Errors, out.Err, map[string]string{"sale_comment": "comment"})
+	out.ApplyTo(f.Errors, map[string]string{"sale_comment": "comment"})
 	keepShown(f.Errors, "comment")
-	return h.rerender(c, id, failedStatus(out.Err), func(v *salespage.Detail) { v.Comment = f })
+	return h.rerender(c, id, out.Status(), func(v *salespage.Detail) { v.Comment = f })
 }
 
 // ship marks one invoice of the sale in the path shipped.
 func (h *salesHandler) ship(c echo.Context) error {
-	id, err := saleID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -230,13 +204,13 @@ func (h *salesHandler) ship(c echo.Context) error {
 	if in.Errors.Any() {
 		return h.renderShipForm(c, id, sale, http.StatusUnprocessableEntity, req, in.Errors)
 	}
-	out, err := markShipped(c, h.wr, h.api, in.Raw("_idem"), req)
+	out, err := markShipped(c.Request().Context(), requestOf(c), h.wr, h.api, formKeyOf(c), req)
 	if err != nil {
 		return err
 	}
 	what := "Sale " + id
 	inv := req.InvoiceID
-	if inv == "" && len(sale.Invoices) == 1 && form.IsDigits(sale.Invoices[0].InvoiceID.Value, 19) {
+	if inv == "" && len(sale.Invoices) == 1 && form.IsDigits(sale.Invoices[0].InvoiceID.Value, apiIDMaxDigits) {
 		inv = sale.Invoices[0].InvoiceID.Value
 	}
 	if inv != "" {
@@ -245,11 +219,11 @@ func (h *salesHandler) ship(c echo.Context) error {
 	switch {
 	case out.Succeeded():
 		h.flash(c, "ok", what+" marked shipped with tracking number "+req.Tracking+".")
-		return redirect(c, "/sales/"+id)
+		return redirect(c, h.paths.Sale(id))
 	case apiclient.IsAlreadyShipped(out.Err):
 		// Someone (or an earlier tap) shipped it already: not a failure.
 		h.flash(c, "warn", what+" was already marked shipped. Nothing was sent again.")
-		return redirect(c, "/sales/"+id)
+		return redirect(c, h.paths.Sale(id))
 	case out.Unknown():
 		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether " + lowerFirst(what) +
 			" was marked shipped. Check its shipping status below (or reload the sale) before sending it again."
@@ -264,9 +238,9 @@ func (h *salesHandler) ship(c echo.Context) error {
 	if errors.As(out.Err, &ae) && ae.Code == apiclient.CodeParameterMissing && ae.Parameter == "invoice_id" {
 		errs.Add("invoice_id", "Choose the invoice to mark shipped: this sale has several.")
 	} else {
-		applyAPIError(errs, out.Err, shipFields)
+		out.ApplyTo(errs, shipFields)
 	}
-	return h.renderShipForm(c, id, sale, failedStatus(out.Err), req, errs)
+	return h.renderShipForm(c, id, sale, out.Status(), req, errs)
 }
 
 // checkShipInvoice applies the invoice rules of mark_shipped to the sale as
@@ -293,7 +267,7 @@ func hasInvoice(sale *apiclient.Sale, id string) bool {
 // renderShipForm re-renders the sale page with the ship form as sent, its
 // errors, and a new form key.
 func (h *salesHandler) renderShipForm(c echo.Context, id string, sale *apiclient.Sale, status int, req ShipRequest, errs form.Errors) error {
-	v := h.detail(c, id, sale)
+	v := saleDetail(requestOf(c), h.paths, id, sale)
 	f := shipFormFor(sale, req, errs)
 	if f == nil {
 		// Nothing is left to ship here, so there is no form to show the
@@ -317,7 +291,7 @@ func (h *salesHandler) rerender(c echo.Context, id string, status int, edit func
 	if err != nil {
 		return err
 	}
-	v := h.detail(c, id, sale)
+	v := saleDetail(requestOf(c), h.paths, id, sale)
 	edit(&v)
 	freshKeys(&v)
 	return h.renderSale(c, status, v)
@@ -338,23 +312,13 @@ func (h *salesHandler) afterUnknown(c echo.Context, id, msg string, edit func(*s
 	sale, err := h.readSale(c, id)
 	if err != nil {
 		return h.renderPrivate(c, http.StatusGatewayTimeout, "Outcome unknown",
-			salespage.UnknownPage(salespage.Unknown{ID: id, Message: msg}), nil)
+			salespage.UnknownPage(salespage.Unknown{ID: id, Message: msg, SaleURL: h.paths.Sale(id)}), nil)
 	}
-	v := h.detail(c, id, sale)
-	v.Alert, v.AlertKind, v.ReloadURL = msg, "warn", "/sales/"+id
+	v := saleDetail(requestOf(c), h.paths, id, sale)
+	v.Alert, v.AlertKind, v.ReloadURL = msg, "warn", h.paths.Sale(id)
 	edit(&v)
 	freshKeys(&v)
 	return h.renderSale(c, http.StatusGatewayTimeout, v)
-}
-
-// failedStatus is the status of a page re-rendered after a refused write:
-// 422 when 2Checkout refused the values, 502 when it failed itself.
-func failedStatus(err error) int {
-	var ae *apiclient.Error
-	if errors.As(err, &ae) && ae.Status < 500 && ae.Code != "INTERNAL_ERROR" {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusBadGateway
 }
 
 // keepShown moves errors about fields the form does not show to the top of

@@ -106,7 +106,7 @@ func (h *setupHandler) create(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "setup.refused", Outcome: OutcomeDenied})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "setup.refused", Outcome: OutcomeDenied})
 		return h.closed(c)
 	}
 	name := in.Text("name", form.Text{Label: "Name", Required: true, Max: 100})
@@ -142,7 +142,7 @@ func (h *setupHandler) create(c echo.Context) error {
 	if err := h.sessions.Begin(ctx, visitOf(c), u, true, c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "setup.admin_created", UserID: u.ID, Actor: u.Email,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "setup.admin_created", UserID: u.ID, Actor: u.Email,
 		Target: "user:" + itoa64(u.ID), Outcome: OutcomeOK, Params: url.Values{"email": {email}, "name": {name}}})
 	h.flash(c, "ok", "Welcome, "+name+". Your admin account is ready.")
 	return redirect(c, "/")

@@ -71,7 +71,7 @@ func (h *shipHandler) screen(c echo.Context) error {
 }
 
 func (h *shipHandler) base(c echo.Context) shippage.Screen {
-	return shippage.Screen{CSRF: visitOf(c).CSRF, Notify: true}
+	return shippage.Screen{CSRF: requestOf(c).CSRF(), Notify: true}
 }
 
 func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error {
@@ -139,7 +139,7 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 	card.Customer = customerName(sale)
 	unshipped := 0
 	for _, inv := range sale.Invoices {
-		if !tangibleInvoice(inv) {
+		if !invoiceTangible(inv) {
 			continue
 		}
 		shipped := !inv.DateShipped.Blank()
@@ -150,8 +150,10 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 			Label: "Invoice " + inv.InvoiceID.Value + " · " + text(inv.DatePlaced) + " · " + itemSummary(inv)})
 		if inv.Shipping != nil && len(card.Address) == 0 {
 			sh := inv.Shipping
-			card.Address = lines(sh.ShippingName, sh.Address1, sh.Address2,
-				cityLine(sh.City, sh.State, sh.PostalCode), sh.CountryName)
+			card.Address = postalAddress(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, sh.CountryName)
+			if name := strings.TrimSpace(text(sh.ShippingName)); name != "" {
+				card.Address = append([]string{name}, card.Address...)
+			}
 		}
 		for _, li := range inv.Lineitems {
 			if li.Type.Value == "product" && li.ProductTangible.Value != "N" && !shipped {
@@ -160,7 +162,7 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 		}
 	}
 	if len(card.Address) == 0 {
-		card.Address = lines(cu.Address1, cu.Address2, cityLine(cu.City, cu.State, cu.PostalCode), cu.CountryName)
+		card.Address = postalAddress(cu.Address1, cu.Address2, cu.City, cu.State, cu.PostalCode, cu.CountryName)
 	}
 	if len(card.Address) > 0 && strings.EqualFold(card.Address[0], card.Customer) {
 		card.Address = card.Address[1:] // the name is already shown above the address
@@ -186,15 +188,6 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 
 func customerName(sale *apiclient.Sale) string {
 	return strings.TrimSpace(text(sale.Customer.FirstName) + " " + text(sale.Customer.LastName))
-}
-
-func tangibleInvoice(inv apiclient.Invoice) bool {
-	for _, li := range inv.Lineitems {
-		if li.Type.Value == "product" && li.ProductTangible.Value == "Y" {
-			return true
-		}
-	}
-	return inv.Shipping != nil
 }
 
 func itemSummary(inv apiclient.Invoice) string {
@@ -232,7 +225,7 @@ func (h *shipHandler) send(c echo.Context) error {
 	// The customer's name only labels the packer's own shift list; carrying
 	// it in the form saves reading the sale again after every parcel.
 	customer := in.Text("customer", form.Text{Label: "Customer", Max: 200})
-	key := in.Raw("_idem")
+	key := formKeyOf(c)
 	s := h.base(c)
 	s.Notify, s.Reauthorize = req.Notify, req.Reauthorize
 	s.Sale = saleID
@@ -271,7 +264,7 @@ func (h *shipHandler) send(c echo.Context) error {
 		}
 	}
 
-	out, err := markShipped(c, h.wr, h.api, key, req)
+	out, err := markShipped(ctx, requestOf(c), h.wr, h.api, key, req)
 	if err != nil {
 		var he *echo.HTTPError
 		if errors.As(err, &he) && he.Code != http.StatusForbidden {
@@ -339,11 +332,11 @@ func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest
 	if !htmx.IsRequest(c.Request()) {
 		// Plain form: redirect, so a refresh cannot resend anything.
 		h.flash(c, "ok", title+" · "+detail)
-		q := url.Values{"notify": {boolParam(req.Notify)}}
+		q := url.Values{"notify": {flag01(req.Notify)}}
 		if req.Reauthorize {
 			q.Set("reauthorize", "1")
 		}
-		return redirect(c, "/ship?"+q.Encode())
+		return redirect(c, withQuery(h.paths.Ship(), q))
 	}
 	s.Sale = ""
 	s.Result = &shippage.Result{Kind: "ok", Title: title, Text: detail}
@@ -363,7 +356,7 @@ func (h *shipHandler) unknown(c echo.Context, s shippage.Screen, req ShipRequest
 	}
 	s.Result = &shippage.Result{Kind: "warn", Title: "Outcome unknown",
 		Text:     "2Checkout did not answer in time, and the sale does not show this parcel shipped yet. Check the sale again before sending it again.",
-		CheckURL: "/ship?" + check.Encode()}
+		CheckURL: withQuery(h.paths.Ship(), check)}
 	if err == nil {
 		h.prepare(&s, sale, req.InvoiceID)
 		if s.Card != nil {
@@ -380,7 +373,7 @@ func (h *shipHandler) unknown(c echo.Context, s shippage.Screen, req ShipRequest
 func (h *shipHandler) check(c echo.Context, s *shippage.Screen, saleID, key, invoiceID, tracking string) {
 	ctx := c.Request().Context()
 	if validFormKey(key) {
-		if rec, err := h.st.IdempotentByKey(ctx, key); err == nil && rec.UserID == viewerOf(c).User.ID {
+		if rec, err := h.st.IdempotentByKey(ctx, key); err == nil && rec.UserID == requestOf(c).User().ID {
 			switch rec.State {
 			case store.IdemSucceeded:
 				s.Result = &shippage.Result{Kind: "ok", Title: "Shipped: sale " + saleID, Text: "The parcel went through. Scan the next sale."}
@@ -418,7 +411,7 @@ func (h *shipHandler) check(c echo.Context, s *shippage.Screen, saleID, key, inv
 func invoiceShipped(sale *apiclient.Sale, invoiceID string) bool {
 	seen := false
 	for _, inv := range sale.Invoices {
-		if !tangibleInvoice(inv) || (invoiceID != "" && inv.InvoiceID.Value != invoiceID) {
+		if !invoiceTangible(inv) || (invoiceID != "" && inv.InvoiceID.Value != invoiceID) {
 			continue
 		}
 		if inv.DateShipped.Blank() {
@@ -427,11 +420,4 @@ func invoiceShipped(sale *apiclient.Sale, invoiceID string) bool {
 		seen = true
 	}
 	return seen
-}
-
-func boolParam(b bool) string {
-	if b {
-		return "1"
-	}
-	return "0"
 }

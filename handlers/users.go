@@ -100,7 +100,7 @@ func (h *usersHandler) create(c echo.Context) error {
 		}
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "users.create", Target: userTarget(u.ID), Params: params, Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.create", Target: userTarget(u.ID), Params: params, Outcome: OutcomeOK})
 	return h.showOneTime(c, u, password)
 }
 
@@ -176,7 +176,7 @@ func (h *usersHandler) update(c echo.Context) error {
 	if err := h.users.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "users.update", Target: userTarget(u.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.update", Target: userTarget(u.ID), Outcome: OutcomeOK,
 		Params: url.Values{"name": {name}, "role": {role}}, Detail: "before: " + ScrubParams(before)})
 	h.flash(c, "ok", "Saved. The change applies from "+name+"'s next click.")
 	return redirect(c, "/users/"+itoa64(u.ID))
@@ -209,10 +209,10 @@ func (h *usersHandler) accessChange(c echo.Context, action string, change func(c
 	}
 	msg, err := change(ctx, u)
 	if err != nil {
-		h.audit.Record(c, AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeFailed, Detail: err.Error()})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeFailed, Detail: err.Error()})
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeOK})
 	if msg != "" {
 		h.flash(c, "ok", msg)
 	}
@@ -268,7 +268,7 @@ func (h *usersHandler) resetPassword(c echo.Context) error {
 	if _, err := h.users.RevokeUserSessions(ctx, u.ID, "", h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "users.reset_password", Target: userTarget(u.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.reset_password", Target: userTarget(u.ID), Outcome: OutcomeOK})
 	return h.showOneTime(c, u, password)
 }
 
