@@ -52,8 +52,8 @@ func (h *accountHandler) load(ctx context.Context) (*apiclient.CompanyInfo, *api
 }
 
 func (h *accountHandler) view(c echo.Context, co *apiclient.CompanyInfo, ct *apiclient.ContactInfo) accountpage.View {
-	v := viewerOf(c)
-	view := accountpage.View{CSRF: visitOf(c).CSRF, CanReveal: v.Role.Can(auth.AccountSecret), NeedsCode: v.User.TOTPEnabled,
+	rq := requestOf(c)
+	view := accountpage.View{CSRF: rq.CSRF(), SecretURL: h.paths.AccountSecret(), CanReveal: rq.Can(auth.AccountSecret), NeedsCode: rq.User().TOTPEnabled,
 		HasSecret: co.SecretWord.IsSet()}
 	returnMethod := map[string]string{"0": "Links back to the website", "1": "Straight back to the website"}[co.ReturnMethod.Value]
 	demo := map[string]string{"Y": "On", "N": "Off", "P": "Set per order by a parameter"}[co.Demo.Value]

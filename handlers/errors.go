@@ -78,7 +78,7 @@ func (w *web) describe(err error) errpage.View {
 				v.Message = msg
 			}
 		case http.StatusUnauthorized:
-			v.Title, v.Message, v.SignIn = "Please sign in", "Your session has ended. Sign in again to carry on.", true
+			v.Title, v.Message, v.SignInURL = "Please sign in", "Your session has ended. Sign in again to carry on.", w.paths.Login()
 		case http.StatusTooManyRequests:
 			v.Title, v.Message = "Too many requests", "Please wait a moment and try again."
 		case http.StatusServiceUnavailable:

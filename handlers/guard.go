@@ -60,6 +60,7 @@ type guard struct {
 	log      *slog.Logger
 	audit    *Auditor
 	now      func() time.Time
+	paths    paths
 }
 
 // loadVisit reads the visitor's cookie and session before any handler runs,
@@ -168,10 +169,10 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 				return next(c)
 			}
 			vis := visitOf(c)
-			v := viewerOf(c)
+			v := requestOf(c).viewer
 			if p == permPasswordChecked {
 				if v == nil || !g.secondFactorDue(vis) {
-					return redirect(c, "/login")
+					return redirect(c, g.paths.Login())
 				}
 				return next(c)
 			}
@@ -179,16 +180,16 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 				return g.toLogin(c)
 			}
 			if g.secondFactorDue(vis) {
-				return redirect(c, "/login/2fa")
+				return redirect(c, g.paths.SecondFactor())
 			}
 			if p == permEnrolling {
 				return next(c)
 			}
 			if v.User.MustChangePassword {
-				return redirect(c, "/me/password")
+				return redirect(c, g.paths.MePassword())
 			}
 			if g.enrolmentDue(v.User) {
-				return redirect(c, "/me/2fa")
+				return redirect(c, g.paths.MeSecondFactor())
 			}
 			if p == auth.SignedIn || v.Can(p) {
 				return next(c)
@@ -204,7 +205,7 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 // they were going when that was a page they could read (GET).
 func (g *guard) toLogin(c echo.Context) error {
 	r := c.Request()
-	target := "/login"
+	target := g.paths.Login()
 	if r.Method == http.MethodGet && !htmx.IsRequest(r) {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	} else if htmx.IsRequest(r) {

@@ -89,6 +89,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(g.loadVisit, g.csrf)
 
 	w.paths = paths{e}
+	g.paths = w.paths
 	routes := buildRoutes(d, w, g, audit, m)
 	if err := register(e, g, routes); err != nil {
 		return nil, err

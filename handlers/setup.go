@@ -76,7 +76,7 @@ func (h *setupHandler) open(ctx context.Context, tok string) (bool, error) {
 func (h *setupHandler) closed(c echo.Context) error {
 	s := h.shell(c, "Setup")
 	s.Narrow = true
-	return h.renderShell(c, http.StatusForbidden, s, signin.SetupClosed(), nil)
+	return h.renderShell(c, http.StatusForbidden, s, signin.SetupClosed(h.paths.Login()), nil)
 }
 
 func (h *setupHandler) form(c echo.Context) error {
@@ -90,7 +90,7 @@ func (h *setupHandler) form(c echo.Context) error {
 	}
 	s := h.shell(c, "Create the first admin")
 	s.Narrow = true
-	return h.renderShell(c, http.StatusOK, s, signin.SetupPage(signin.Setup{CSRF: visitOf(c).CSRF, Token: tok}), nil)
+	return h.renderShell(c, http.StatusOK, s, signin.SetupPage(signin.Setup{Action: h.paths.Setup(), CSRF: requestOf(c).CSRF(), Token: tok}), nil)
 }
 
 func (h *setupHandler) create(c echo.Context) error {
@@ -120,7 +120,7 @@ func (h *setupHandler) create(c echo.Context) error {
 	if in.Errors.Any() {
 		s := h.shell(c, "Create the first admin")
 		s.Narrow = true
-		view := signin.Setup{CSRF: visitOf(c).CSRF, Token: tok, Name: name, Email: email, Errors: in.Errors}
+		view := signin.Setup{Action: h.paths.Setup(), CSRF: requestOf(c).CSRF(), Token: tok, Name: name, Email: email, Errors: in.Errors}
 		return h.renderShell(c, http.StatusUnprocessableEntity, s, signin.SetupPage(view), nil)
 	}
 	hash, err := h.hasher.Hash(ctx, password)

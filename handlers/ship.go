@@ -71,7 +71,7 @@ func (h *shipHandler) screen(c echo.Context) error {
 }
 
 func (h *shipHandler) base(c echo.Context) shippage.Screen {
-	return shippage.Screen{CSRF: requestOf(c).CSRF(), Notify: true}
+	return shippage.Screen{Path: h.paths.Ship(), CSRF: requestOf(c).CSRF(), Notify: true}
 }
 
 func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error {

@@ -42,21 +42,31 @@ func roleHelp() []userspage.RoleHelp {
 	return out
 }
 
+// form is the member form for id ("" for a new member) with where it posts.
+func (h *usersHandler) form(c echo.Context, id string) userspage.Form {
+	f := userspage.Form{CSRF: requestOf(c).CSRF(), ID: id, Action: h.paths.Users(), Cancel: h.paths.Users()}
+	if id != "" {
+		f.Action, f.Cancel = h.paths.User(id), h.paths.User(id)
+	}
+	return f
+}
+
 func (h *usersHandler) list(c echo.Context) error {
 	list, err := h.users.ListUsers(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	var view userspage.List
+	view := userspage.List{NewURL: h.paths.UserNew()}
 	for _, u := range list {
-		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), Name: u.Name, Email: u.Email,
+		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), URL: h.paths.User(itoa64(u.ID)), Name: u.Name, Email: u.Email,
 			Role: auth.Role(u.Role).Label(), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTime(u.LastLoginAt)})
 	}
 	return h.render(c, http.StatusOK, "Team", userspage.ListPage(view), nil)
 }
 
 func (h *usersHandler) newForm(c echo.Context) error {
-	f := userspage.Form{CSRF: visitOf(c).CSRF, Role: string(auth.RoleSupport), Roles: roleOptions(string(auth.RoleSupport))}
+	f := h.form(c, "")
+	f.Role, f.Roles = string(auth.RoleSupport), roleOptions(string(auth.RoleSupport))
 	return h.render(c, http.StatusOK, "Add a team member", userspage.NewPage(f, roleHelp()), nil)
 }
 
@@ -80,7 +90,8 @@ func (h *usersHandler) create(c echo.Context) error {
 	in := form.NewReader(f)
 	email := in.Email("email", true)
 	name, role := readMember(in)
-	view := userspage.Form{CSRF: visitOf(c).CSRF, Name: name, Email: email, Role: role, Roles: roleOptions(role), Errors: in.Errors}
+	view := h.form(c, "")
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, email, role, roleOptions(role), in.Errors
 	if in.Errors.Any() {
 		return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, roleHelp()), nil)
 	}
@@ -107,7 +118,7 @@ func (h *usersHandler) create(c echo.Context) error {
 func (h *usersHandler) showOneTime(c echo.Context, u *store.User, password string) error {
 	s := h.shell(c, "One-time password")
 	s.NoHistory = true
-	view := userspage.OneTime{Name: u.Name, Email: u.Email, Password: password, Back: "/users/" + itoa64(u.ID)}
+	view := userspage.OneTime{Name: u.Name, Email: u.Email, Password: password, Back: h.paths.User(itoa64(u.ID))}
 	return h.renderShell(c, http.StatusOK, s, userspage.OneTimePage(view), nil)
 }
 
@@ -130,7 +141,8 @@ func (h *usersHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := userspage.Form{CSRF: visitOf(c).CSRF, ID: itoa64(u.ID), Name: u.Name, Email: u.Email, Role: u.Role, Roles: roleOptions(u.Role)}
+	f := h.form(c, itoa64(u.ID))
+	f.Name, f.Email, f.Role, f.Roles = u.Name, u.Email, u.Role, roleOptions(u.Role)
 	return h.renderDetail(c, http.StatusOK, u, f)
 }
 
@@ -139,8 +151,12 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 	if err != nil {
 		return err
 	}
-	view := userspage.Detail{CSRF: visitOf(c).CSRF, Form: f, Email: u.Email, Active: u.Status == "active",
-		TwoFactor: u.TOTPEnabled, Self: u.ID == viewerOf(c).User.ID, LastLogin: formatTime(u.LastLoginAt), Created: formatTime(u.CreatedAt)}
+	id := itoa64(u.ID)
+	view := userspage.Detail{CSRF: requestOf(c).CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
+		TwoFactor: u.TOTPEnabled, Self: u.ID == requestOf(c).User().ID, LastLogin: formatTime(u.LastLoginAt), Created: formatTime(u.CreatedAt),
+		Actions: userspage.MemberActions{Disable: h.paths.UserDisable(id), Enable: h.paths.UserEnable(id),
+			ResetPassword: h.paths.UserResetPassword(id), ResetSecondFactor: h.paths.UserResetSecondFactor(id),
+			EndSessions: h.paths.UserEndSessions(id)}}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, userspage.Session{Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt),
 			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
@@ -167,7 +183,8 @@ func (h *usersHandler) update(c echo.Context) error {
 			in.Errors.Add("role", "This is the only active admin. Make someone else an admin first.")
 		}
 	}
-	view := userspage.Form{CSRF: visitOf(c).CSRF, ID: itoa64(u.ID), Name: name, Email: u.Email, Role: role, Roles: roleOptions(role), Errors: in.Errors}
+	view := h.form(c, itoa64(u.ID))
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, u.Email, role, roleOptions(role), in.Errors
 	if in.Errors.Any() {
 		return h.renderDetail(c, http.StatusUnprocessableEntity, u, view)
 	}
@@ -179,7 +196,7 @@ func (h *usersHandler) update(c echo.Context) error {
 	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.update", Target: userTarget(u.ID), Outcome: OutcomeOK,
 		Params: url.Values{"name": {name}, "role": {role}}, Detail: "before: " + ScrubParams(before)})
 	h.flash(c, "ok", "Saved. The change applies from "+name+"'s next click.")
-	return redirect(c, "/users/"+itoa64(u.ID))
+	return redirect(c, h.paths.User(itoa64(u.ID)))
 }
 
 // lastActiveAdmin reports whether u is the only active admin left, who must
@@ -204,7 +221,7 @@ func (h *usersHandler) accessChange(c echo.Context, action string, change func(c
 	if err != nil {
 		return err
 	}
-	if u.ID == viewerOf(c).User.ID {
+	if u.ID == requestOf(c).User().ID {
 		return echo.NewHTTPError(http.StatusForbidden, "You cannot do this to your own account.")
 	}
 	msg, err := change(ctx, u)
@@ -216,7 +233,7 @@ func (h *usersHandler) accessChange(c echo.Context, action string, change func(c
 	if msg != "" {
 		h.flash(c, "ok", msg)
 	}
-	return redirect(c, "/users/"+itoa64(u.ID))
+	return redirect(c, h.paths.User(itoa64(u.ID)))
 }
 
 func (h *usersHandler) disable(c echo.Context) error {
@@ -253,7 +270,7 @@ func (h *usersHandler) resetPassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if u.ID == viewerOf(c).User.ID {
+	if u.ID == requestOf(c).User().ID {
 		return echo.NewHTTPError(http.StatusForbidden, "Change your own password on your profile.")
 	}
 	password := auth.GeneratePassword()

@@ -48,9 +48,11 @@ var navItems = []struct {
 // shell builds the page frame for the current request.
 func (w *web) shell(c echo.Context, title string) layout.Shell {
 	s := layout.Shell{
-		Title:   title,
-		Nonce:   NonceOf(c),
-		Sandbox: w.sandbox,
+		Title:     title,
+		MeURL:     w.paths.Me(),
+		LogoutURL: w.paths.Logout(),
+		Nonce:     NonceOf(c),
+		Sandbox:   w.sandbox,
 		Assets: layout.Assets{
 			CSS:      w.assets.Path("app.css"),
 			JS:       w.assets.Path("app.js"),

@@ -10,6 +10,8 @@ type Shell struct {
 	CSRFToken string
 	Assets    Assets
 	User      *User // nil when nobody is signed in
+	// MeURL is one's own account page; LogoutURL signs out.
+	MeURL, LogoutURL string
 	Nav       []NavItem
 	Flash     []Flash
 	Sandbox   bool // the panel talks to the offline sandbox

@@ -29,11 +29,11 @@ type List struct {
 	// new-option form's.
 	Path, NewURL string
 	Name, Value  string // filters: option name, value name
-	Sorts, Dirs []components.Option
-	Sizes       []components.Option
-	Heads       []components.SortHeader
-	Rows        []Row
-	Pager       components.Pager
+	Sorts, Dirs  []components.Option
+	Sizes        []components.Option
+	Heads        []components.SortHeader
+	Rows         []Row
+	Pager        components.Pager
 	// Notice explains an empty page (e.g. past the last page) and FirstURL
 	// leads back to the first page.
 	Notice   string

@@ -81,17 +81,17 @@ type Choice struct {
 
 // Form creates (ID "") or edits a product.
 type Form struct {
-	ID         string
-	Title      string
+	ID    string
+	Title string
 	// Action is where the form posts; Cancel where "Cancel" leads.
 	Action, Cancel string
-	CSRF, Key  string
-	Name       string
-	Price      string
-	VendorPID  string
-	Desc       string
-	LongDesc   string
-	PendingURL string
+	CSRF, Key      string
+	Name           string
+	Price          string
+	VendorPID      string
+	Desc           string
+	LongDesc       string
+	PendingURL     string
 	// ApprovedURL is the address the buyer is sent to after paying.
 	ApprovedURL      string
 	Tangible         bool
