@@ -12,9 +12,9 @@ type Shell struct {
 	User      *User // nil when nobody is signed in
 	// MeURL is one's own account page; LogoutURL signs out.
 	MeURL, LogoutURL string
-	Nav       []NavItem
-	Flash     []Flash
-	Sandbox   bool // the panel talks to the offline sandbox
+	Nav              []NavItem
+	Flash            []Flash
+	Sandbox          bool // the panel talks to the offline sandbox
 	// NoHistory keeps htmx from saving this page in its history cache, for
 	// pages that show secrets or personal data.
 	NoHistory bool

@@ -16,9 +16,9 @@ type Login struct {
 type SecondFactor struct {
 	// Action is where the form posts; LogoutURL ends the half-done sign-in.
 	Action, LogoutURL string
-	CSRF  string
-	Next  string
-	Error string
+	CSRF              string
+	Next              string
+	Error             string
 }
 
 // Setup creates the first admin.

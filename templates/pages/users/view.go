@@ -28,11 +28,11 @@ type Form struct {
 	ID   string // "" for a new member
 	// Action is where the form posts; Cancel where "Cancel" leads.
 	Action, Cancel string
-	Name   string
-	Email  string
-	Role   string
-	Roles  []components.Option
-	Errors map[string]string
+	Name           string
+	Email          string
+	Role           string
+	Roles          []components.Option
+	Errors         map[string]string
 }
 
 // Session is one of a member's active sessions.
