@@ -48,11 +48,7 @@ func ocCouponProducts(cp *apiclient.Coupon) string {
 
 // ocCodes lists the coupon codes of the list page's rows, in order.
 func ocCodes(body string) []string {
-	var out []string
-	for _, m := range regexp.MustCompile(`<td data-label="Code"><a href="/coupons/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(body, -1) {
-		out = append(out, m[1])
-	}
-	return out
+	return texts(body, `td[data-label="Code"] a[href^="/coupons/"]`)
 }
 
 const (

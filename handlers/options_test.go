@@ -102,44 +102,31 @@ func newOCHarness(t *testing.T) (*harness, *ocUpstream) {
 	return h, up
 }
 
-var (
-	ocKeyRe   = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
-	ocKnownRe = regexp.MustCompile(`name="known" value="([^"]+)"`)
-)
-
 // ocKnown is the list of value ids the option edit form on the last page
 // was drawn with.
 func ocKnown(t *testing.T, b *browser) string {
 	t.Helper()
-	m := ocKnownRe.FindStringSubmatch(b.body)
-	if m == nil {
+	v, ok := fieldValue(b.body, "known")
+	if !ok || v == "" {
 		t.Fatalf("no known value ids on the page: %.400s", b.body)
 	}
-	return m[1]
+	return v
 }
 
 // ocFormKey is the idempotency key of the form on the last page.
 func ocFormKey(t *testing.T, b *browser) string {
 	t.Helper()
-	m := ocKeyRe.FindStringSubmatch(b.body)
-	if m == nil {
-		t.Fatalf("no form key on the page: %.400s", b.body)
-	}
-	return m[1]
+	return mustFormKey(t, b.body)
 }
 
 // ocFieldErr is the error shown next to the input with id f-<id>, "" if none.
 func ocFieldErr(body, id string) string {
-	m := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(id) + `-err">([^<]*)<`).FindStringSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(m[1])
+	return fieldError(body, id)
 }
 
 // ocTopErr is the message at the top of a form.
 func ocTopErr(body string) string {
-	return html.UnescapeString(errorText(body))
+	return topError(body)
 }
 
 func ocOption(t *testing.T, api *apiclient.Client, id string) *apiclient.Option {

@@ -29,34 +29,25 @@ const (
 	optGiftWrap    = "4701000112"
 )
 
-var prodRowName = regexp.MustCompile(`<td data-label="Name"><a href="/products/(\d+)">([^<]*)</a>`)
-var prodFormKey = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
-
-// prodRows lists the product names of a list page or fragment, in order.
+// prodRows lists the product names of a list page or fragment, in order,
+// as the page shows them (escaped again, so they compare with prodEscape).
 func prodRows(body string) []string {
 	var out []string
-	for _, m := range prodRowName.FindAllStringSubmatch(body, -1) {
-		out = append(out, m[2])
+	for _, name := range texts(body, `td[data-label="Name"] a[href^="/products/"]`) {
+		out = append(out, prodEscape(name))
 	}
 	return out
 }
 
 func prodKey(t *testing.T, body string) string {
 	t.Helper()
-	m := prodFormKey.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no form key in the page: %.300s", body)
-	}
-	return m[1]
+	return mustFormKey(t, body)
 }
 
-// prodFieldError returns the message shown next to a field, "" if none.
+// prodFieldError returns the message shown next to a field, "" if none
+// (escaped again, as the tests compare it with prodEscape).
 func prodFieldError(body, field string) string {
-	m := regexp.MustCompile(`<p class="err" id="f-` + regexp.QuoteMeta(field) + `-err">([^<]*)</p>`).FindStringSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	return prodEscape(fieldError(body, field))
 }
 
 // prodValid is a complete, valid new-product form (with a fresh key from
