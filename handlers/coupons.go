@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"cmp"
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -18,28 +17,10 @@ import (
 	couponspage "backoffice/templates/pages/coupons"
 )
 
-// couponsAPI is what the coupon pages need of the Admin API.
-type couponsAPI interface {
-	ListCoupons(ctx context.Context) ([]apiclient.CouponSummary, error)
-	DetailCoupon(ctx context.Context, p apiclient.DetailCouponParams) (*apiclient.Coupon, error)
-	CreateCoupon(ctx context.Context, p apiclient.CreateCouponParams) (*apiclient.CouponResult, error)
-	UpdateCoupon(ctx context.Context, p apiclient.UpdateCouponParams) (*apiclient.CouponResult, error)
-	DeleteCoupon(ctx context.Context, p apiclient.DeleteCouponParams) (*apiclient.Result, error)
-	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
-}
-
 // couponsHandler serves the coupon pages: list and detail (coupons.view),
 // create and edit (coupons.edit), delete (coupons.delete). Every write goes
 // through the write path.
-type couponsHandler struct {
-	*web
-	wr  *writer
-	api couponsAPI
-}
-
-func newCouponsHandler(w *web, wr *writer, api couponsAPI) *couponsHandler {
-	return &couponsHandler{web: w, wr: wr, api: api}
-}
+type couponsHandler struct{ resource[catalogueAPI] }
 
 // couponCodePattern is the API's rule for coupon codes.
 var couponCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
@@ -256,12 +237,20 @@ func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) comp
 		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
+// couponRemoval is the confirmed delete of coupon cp.
+func (h *couponsHandler) couponRemoval(c echo.Context, code string, cp *apiclient.Coupon) confirmed {
+	return confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
+		Write: Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
+			Before: couponBefore(cp), Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
+		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}
+}
+
 func (h *couponsHandler) confirmDelete(c echo.Context) error {
 	cp, code, err := h.coupon(c)
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "Delete coupon", components.ConfirmPage(couponConfirm(requestOf(c), h.paths, code, cp)), nil)
+	return h.showConfirm(c, h.couponRemoval(c, code, cp))
 }
 
 func (h *couponsHandler) delete(c echo.Context) error {
@@ -269,23 +258,7 @@ func (h *couponsHandler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.FormParams(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	rq := requestOf(c)
-	out, err := h.wr.Do(c.Request().Context(), rq, Write{Action: "coupons.delete", Permission: auth.CouponsDelete,
-		Target: "coupon:" + code, Key: formKeyOf(c), Before: couponBefore(cp),
-		Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})})
-	if err != nil {
-		return err
-	}
-	if !out.Succeeded() {
-		v := couponConfirm(rq, h.paths, code, cp)
-		v.Error = out.Message()
-		return h.render(c, out.Status(), "Delete coupon", components.ConfirmPage(v), nil)
-	}
-	h.flash(c, "ok", "Coupon "+code+" deleted.")
-	return redirect(c, h.paths.Coupons())
+	return h.sendConfirmed(c, h.wr, h.couponRemoval(c, code, cp))
 }
 
 // couponBefore is a coupon's state for the audit log.

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,27 +15,10 @@ import (
 	optionspage "backoffice/templates/pages/options"
 )
 
-// optionsAPI is what the option pages need of the Admin API.
-type optionsAPI interface {
-	ListOptions(ctx context.Context, p apiclient.ListOptionsParams) (*apiclient.OptionList, error)
-	DetailOption(ctx context.Context, p apiclient.DetailOptionParams) (*apiclient.Option, error)
-	CreateOption(ctx context.Context, p apiclient.CreateOptionParams) (*apiclient.OptionResult, error)
-	UpdateOption(ctx context.Context, p apiclient.UpdateOptionParams) (*apiclient.Result, error)
-	DeleteOption(ctx context.Context, p apiclient.DeleteOptionParams) (*apiclient.Result, error)
-}
-
 // optionsHandler serves the product option pages: list and detail
 // (options.view), create and edit (options.edit), delete (options.delete).
 // Every write goes through the write path.
-type optionsHandler struct {
-	*web
-	wr  *writer
-	api optionsAPI
-}
-
-func newOptionsHandler(w *web, wr *writer, api optionsAPI) *optionsHandler {
-	return &optionsHandler{web: w, wr: wr, api: api}
-}
+type optionsHandler struct{ resource[catalogueAPI] }
 
 func (h *optionsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
@@ -145,12 +127,20 @@ func optionBefore(o *apiclient.Option, value *apiclient.OptionValue) url.Values 
 	return v
 }
 
+// optionRemoval is the confirmed delete of option o.
+func (h *optionsHandler) optionRemoval(c echo.Context, id string, o *apiclient.Option) confirmed {
+	return confirmed{Title: "Delete option", Page: optionConfirm(requestOf(c), h.paths, id, o),
+		Write: Write{Action: "options.delete", Permission: auth.OptionsDelete, Target: "option:" + id,
+			Before: optionBefore(o, nil), Send: send(h.api.DeleteOption, apiclient.DeleteOptionParams{OptionID: id})},
+		Done: "Option “" + optionName(o) + "” deleted.", Next: h.paths.Options()}
+}
+
 func (h *optionsHandler) confirmDelete(c echo.Context) error {
 	o, id, err := h.option(c)
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "Delete option", components.ConfirmPage(optionConfirm(requestOf(c), h.paths, id, o)), nil)
+	return h.showConfirm(c, h.optionRemoval(c, id, o))
 }
 
 func (h *optionsHandler) delete(c echo.Context) error {
@@ -158,22 +148,7 @@ func (h *optionsHandler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.FormParams(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	rq := requestOf(c)
-	out, err := h.wr.Do(c.Request().Context(), rq, Write{Action: "options.delete", Permission: auth.OptionsDelete, Target: "option:" + id,
-		Key: formKeyOf(c), Before: optionBefore(o, nil), Send: send(h.api.DeleteOption, apiclient.DeleteOptionParams{OptionID: id})})
-	if err != nil {
-		return err
-	}
-	if !out.Succeeded() {
-		v := optionConfirm(rq, h.paths, id, o)
-		v.Error = out.Message()
-		return h.render(c, out.Status(), "Delete option", components.ConfirmPage(v), nil)
-	}
-	h.flash(c, "ok", "Option “"+optionName(o)+"” deleted.")
-	return redirect(c, h.paths.Options())
+	return h.sendConfirmed(c, h.wr, h.optionRemoval(c, id, o))
 }
 
 // valueRow answers the value editor's htmx buttons: "Add a value" (add_row

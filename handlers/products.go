@@ -11,24 +11,11 @@ import (
 	"backoffice/apiclient"
 )
 
-// productsAPI is what the product pages need of the Admin API.
-type productsAPI interface {
-	ListProducts(ctx context.Context, p apiclient.ListProductsParams) (*apiclient.ProductList, error)
-	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
-	DetailProduct(ctx context.Context, p apiclient.DetailProductParams) (*apiclient.Product, error)
-	CreateProduct(ctx context.Context, p apiclient.CreateProductParams) (*apiclient.ProductResult, error)
-	UpdateProduct(ctx context.Context, p apiclient.UpdateProductParams) (*apiclient.ProductResult, error)
-	DeleteProduct(ctx context.Context, p apiclient.DeleteProductParams) (*apiclient.Result, error)
-	AllOptions(ctx context.Context, p apiclient.ListOptionsParams, concurrency int) ([]apiclient.Option, error)
-}
-
 // productsHandler serves the catalogue pages: list and detail
 // (products.view), create and edit (products.edit), delete
 // (products.delete). Every write goes through the write path.
 type productsHandler struct {
-	*web
-	wr  *writer
-	api productsAPI
+	resource[catalogueAPI]
 
 	// cats caches the categories in use on the account's products for the
 	// form's checkboxes: finding them means reading the whole catalogue.
@@ -38,8 +25,14 @@ type productsHandler struct {
 	catsTTL time.Duration
 }
 
-func newProductsHandler(w *web, wr *writer, api productsAPI) *productsHandler {
-	return &productsHandler{web: w, wr: wr, api: api, catsTTL: time.Minute}
+// productOf fetches the product named by the path.
+func (h *productsHandler) productOf(c echo.Context) (*apiclient.Product, string, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := h.product(c.Request().Context(), id)
+	return p, id, err
 }
 
 // product fetches one product; a record the API does not know is a 404.

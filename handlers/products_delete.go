@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"net/http"
-	"net/url"
-
 	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
@@ -25,17 +22,26 @@ func productConfirm(rq *request, paths paths, id string, p *apiclient.Product) c
 		CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
+// productRemoval is the confirmed delete of product id (p nil when it
+// could not be read).
+func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient.Product) confirmed {
+	page := productConfirm(requestOf(c), h.paths, id, p)
+	x := confirmed{Title: "Delete " + page.Facts[0].Value, Page: page,
+		Write: Write{Action: "products.delete", Permission: auth.ProductsDelete, Target: "product:" + id,
+			Send: send(h.api.DeleteProduct, apiclient.DeleteProductParams{ProductID: id})},
+		Done: "Deleted the product “" + page.Facts[0].Value + "”.", Next: h.paths.Products()}
+	if p != nil {
+		x.Write.Before = productBefore(p)
+	}
+	return x
+}
+
 func (h *productsHandler) confirmDelete(c echo.Context) error {
-	id, err := pathID(c, "id")
+	p, id, err := h.productOf(c)
 	if err != nil {
 		return err
 	}
-	p, err := h.product(c.Request().Context(), id)
-	if err != nil {
-		return err
-	}
-	v := productConfirm(requestOf(c), h.paths, id, p)
-	return h.render(c, http.StatusOK, "Delete "+productName(p), components.ConfirmPage(v), nil)
+	return h.showConfirm(c, h.productRemoval(c, id, p))
 }
 
 func (h *productsHandler) delete(c echo.Context) error {
@@ -43,32 +49,12 @@ func (h *productsHandler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx, rq := c.Request().Context(), requestOf(c)
-	if _, err := c.FormParams(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
 	// The product as it was, for the audit log and the messages. A repeat of
 	// a delete that went through finds nothing, which is fine: the write
 	// path answers it from the first outcome.
-	p, err := h.api.DetailProduct(ctx, apiclient.DetailProductParams{ProductID: id})
-	var before url.Values
+	p, err := h.api.DetailProduct(c.Request().Context(), apiclient.DetailProductParams{ProductID: id})
 	if err != nil {
 		p = nil
-	} else {
-		before = productBefore(p)
 	}
-	v := productConfirm(rq, h.paths, id, p)
-	out, err := h.wr.Do(ctx, rq, Write{Action: "products.delete", Permission: auth.ProductsDelete, Target: "product:" + id,
-		Key: formKeyOf(c), Before: before,
-		Send: send(h.api.DeleteProduct, apiclient.DeleteProductParams{ProductID: id})})
-	if err != nil {
-		return err
-	}
-	name := v.Facts[0].Value
-	if out.Succeeded() {
-		h.flash(c, "ok", "Deleted the product “"+name+"”.")
-		return redirect(c, h.paths.Products())
-	}
-	v.Error = out.Message()
-	return h.render(c, out.Status(), "Delete "+name, components.ConfirmPage(v), nil)
+	return h.sendConfirmed(c, h.wr, h.productRemoval(c, id, p))
 }

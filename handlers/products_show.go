@@ -11,11 +11,7 @@ import (
 )
 
 func (h *productsHandler) show(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	p, err := h.product(c.Request().Context(), id)
+	p, id, err := h.productOf(c)
 	if err != nil {
 		return err
 	}

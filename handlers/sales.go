@@ -24,15 +24,7 @@ type salesAPI interface {
 
 // salesHandler serves the sales search, the sale page, and the two writes
 // made from it: adding a comment and marking an invoice shipped.
-type salesHandler struct {
-	*web
-	wr  *writer
-	api salesAPI
-}
-
-func newSalesHandler(w *web, wr *writer, api salesAPI) *salesHandler {
-	return &salesHandler{web: w, wr: wr, api: api}
-}
+type salesHandler struct{ resource[salesAPI] }
 
 // MaxCommentLength is create_comment's limit on sale_comment, in characters.
 const MaxCommentLength = 5000

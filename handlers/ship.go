@@ -36,14 +36,8 @@ type shipStore interface {
 // parcel. Every scan either moves on or says in plain words what to do, and
 // keeps what was scanned.
 type shipHandler struct {
-	*web
-	wr  *writer
-	api shipSaleAPI
-	st  shipStore
-}
-
-func newShipHandler(w *web, wr *writer, api *apiclient.Client, st *store.Store) *shipHandler {
-	return &shipHandler{web: w, wr: wr, api: api, st: st}
+	resource[shipSaleAPI]
+	st shipStore
 }
 
 // screen is GET /ship: the empty screen, a lookup (?sale=), or a check of a
