@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,10 +18,20 @@ import (
 	couponspage "backoffice/templates/pages/coupons"
 )
 
+// couponsAPI is what the coupon pages need of the Admin API.
+type couponsAPI interface {
+	ListCoupons(ctx context.Context) ([]apiclient.CouponSummary, error)
+	DetailCoupon(ctx context.Context, p apiclient.DetailCouponParams) (*apiclient.Coupon, error)
+	CreateCoupon(ctx context.Context, p apiclient.CreateCouponParams) (*apiclient.CouponResult, error)
+	UpdateCoupon(ctx context.Context, p apiclient.UpdateCouponParams) (*apiclient.CouponResult, error)
+	DeleteCoupon(ctx context.Context, p apiclient.DeleteCouponParams) (*apiclient.Result, error)
+	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
+}
+
 // couponsHandler serves the coupon pages: list and detail (coupons.view),
 // create and edit (coupons.edit), delete (coupons.delete). Every write goes
 // through the write path.
-type couponsHandler struct{ resource[catalogueAPI] }
+type couponsHandler struct{ resource[couponsAPI] }
 
 // couponCodePattern is the API's rule for coupon codes.
 var couponCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
@@ -237,28 +248,16 @@ func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) comp
 		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
-// couponRemoval is the confirmed delete of coupon cp.
-func (h *couponsHandler) couponRemoval(c echo.Context, code string, cp *apiclient.Coupon) confirmed {
+// removal is the confirmed delete of the coupon the path names.
+func (h *couponsHandler) removal(c echo.Context) (confirmed, error) {
+	cp, code, err := h.coupon(c)
+	if err != nil {
+		return confirmed{}, err
+	}
 	return confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
 		Write: Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
 			Before: couponBefore(cp), Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
-		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}
-}
-
-func (h *couponsHandler) confirmDelete(c echo.Context) error {
-	cp, code, err := h.coupon(c)
-	if err != nil {
-		return err
-	}
-	return h.showConfirm(c, h.couponRemoval(c, code, cp))
-}
-
-func (h *couponsHandler) delete(c echo.Context) error {
-	cp, code, err := h.coupon(c)
-	if err != nil {
-		return err
-	}
-	return h.sendConfirmed(c, h.wr, h.couponRemoval(c, code, cp))
+		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}, nil
 }
 
 // couponBefore is a coupon's state for the audit log.
@@ -276,3 +275,6 @@ func couponBefore(cp *apiclient.Coupon) url.Values {
 	}
 	return v
 }
+
+func (h *couponsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
+func (h *couponsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.removal) }

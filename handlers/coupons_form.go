@@ -214,9 +214,9 @@ func couponAPIError(f *couponForm, out Outcome) {
 
 func (h *couponsHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	vals, err := c.FormParams()
+	vals, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	f := readCouponForm(vals, "coupon_code")
 	var products []apiclient.Product
@@ -333,9 +333,9 @@ func (h *couponsHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, err := c.FormParams()
+	vals, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	f := readCouponForm(vals, "new_code")
 	f.validate(vals, couponCheck{today: h.now().UTC(), keepExpiry: cp.DateExpire.Value, known: couponKnownProducts(products)})

@@ -67,9 +67,9 @@ func (h *loginHandler) form(c echo.Context) error {
 func (h *loginHandler) submit(c echo.Context) error {
 	ctx := c.Request().Context()
 	vis := visitOf(c)
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	email := strings.ToLower(in.Text("email", form.Text{Label: "E-mail", Max: 254}))

@@ -48,9 +48,9 @@ func (h *meHandler) passwordForm(c echo.Context) error {
 func (h *meHandler) changePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	current := in.Password("current_password", "Current password", true)

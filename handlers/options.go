@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,10 +16,19 @@ import (
 	optionspage "backoffice/templates/pages/options"
 )
 
+// optionsAPI is what the option pages need of the Admin API.
+type optionsAPI interface {
+	ListOptions(ctx context.Context, p apiclient.ListOptionsParams) (*apiclient.OptionList, error)
+	DetailOption(ctx context.Context, p apiclient.DetailOptionParams) (*apiclient.Option, error)
+	CreateOption(ctx context.Context, p apiclient.CreateOptionParams) (*apiclient.OptionResult, error)
+	UpdateOption(ctx context.Context, p apiclient.UpdateOptionParams) (*apiclient.Result, error)
+	DeleteOption(ctx context.Context, p apiclient.DeleteOptionParams) (*apiclient.Result, error)
+}
+
 // optionsHandler serves the product option pages: list and detail
 // (options.view), create and edit (options.edit), delete (options.delete).
 // Every write goes through the write path.
-type optionsHandler struct{ resource[catalogueAPI] }
+type optionsHandler struct{ resource[optionsAPI] }
 
 func (h *optionsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
@@ -127,28 +137,16 @@ func optionBefore(o *apiclient.Option, value *apiclient.OptionValue) url.Values 
 	return v
 }
 
-// optionRemoval is the confirmed delete of option o.
-func (h *optionsHandler) optionRemoval(c echo.Context, id string, o *apiclient.Option) confirmed {
+// removal is the confirmed delete of the option the path names.
+func (h *optionsHandler) removal(c echo.Context) (confirmed, error) {
+	o, id, err := h.option(c)
+	if err != nil {
+		return confirmed{}, err
+	}
 	return confirmed{Title: "Delete option", Page: optionConfirm(requestOf(c), h.paths, id, o),
 		Write: Write{Action: "options.delete", Permission: auth.OptionsDelete, Target: "option:" + id,
 			Before: optionBefore(o, nil), Send: send(h.api.DeleteOption, apiclient.DeleteOptionParams{OptionID: id})},
-		Done: "Option “" + optionName(o) + "” deleted.", Next: h.paths.Options()}
-}
-
-func (h *optionsHandler) confirmDelete(c echo.Context) error {
-	o, id, err := h.option(c)
-	if err != nil {
-		return err
-	}
-	return h.showConfirm(c, h.optionRemoval(c, id, o))
-}
-
-func (h *optionsHandler) delete(c echo.Context) error {
-	o, id, err := h.option(c)
-	if err != nil {
-		return err
-	}
-	return h.sendConfirmed(c, h.wr, h.optionRemoval(c, id, o))
+		Done: "Option “" + optionName(o) + "” deleted.", Next: h.paths.Options()}, nil
 }
 
 // valueRow answers the value editor's htmx buttons: "Add a value" (add_row
@@ -166,3 +164,6 @@ func (h *optionsHandler) valueRow(c echo.Context) error {
 	row := optionspage.ValueRow{Index: itoa(i), Surcharge: "0.00", RowURL: h.paths.OptionValueRow()}
 	return h.renderFragment(c, http.StatusOK, optionspage.RowFragment(row, itoa(i+1)))
 }
+
+func (h *optionsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
+func (h *optionsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.removal) }

@@ -76,6 +76,16 @@ func readOptionForm(vals url.Values) (*optionForm, error) {
 	return f, nil
 }
 
+// postedOptionForm reads the posted option form.
+func postedOptionForm(c echo.Context) (url.Values, *optionForm, error) {
+	vals, err := posted(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := readOptionForm(vals)
+	return vals, f, err
+}
+
 // restructure applies the no-JavaScript row buttons: "Add a value" adds an
 // empty row, a row's "Remove" drops it. It reports whether one was pressed;
 // the form is then shown again and nothing is sent upstream.
@@ -191,11 +201,7 @@ var optionFields = map[string]string{"option_name": "option_name",
 	"option_value_name": "values", "option_value_surcharge": "values", "option_value_id": "values"}
 
 func (h *optionsHandler) create(c echo.Context) error {
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f, err := readOptionForm(vals)
+	vals, f, err := postedOptionForm(c)
 	if err != nil {
 		return err
 	}
@@ -331,11 +337,7 @@ func (h *optionsHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f, err := readOptionForm(vals)
+	vals, f, err := postedOptionForm(c)
 	if err != nil {
 		return err
 	}

@@ -11,11 +11,22 @@ import (
 	"backoffice/apiclient"
 )
 
+// productsAPI is what the product pages need of the Admin API.
+type productsAPI interface {
+	ListProducts(ctx context.Context, p apiclient.ListProductsParams) (*apiclient.ProductList, error)
+	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
+	DetailProduct(ctx context.Context, p apiclient.DetailProductParams) (*apiclient.Product, error)
+	CreateProduct(ctx context.Context, p apiclient.CreateProductParams) (*apiclient.ProductResult, error)
+	UpdateProduct(ctx context.Context, p apiclient.UpdateProductParams) (*apiclient.ProductResult, error)
+	DeleteProduct(ctx context.Context, p apiclient.DeleteProductParams) (*apiclient.Result, error)
+	AllOptions(ctx context.Context, p apiclient.ListOptionsParams, concurrency int) ([]apiclient.Option, error)
+}
+
 // productsHandler serves the catalogue pages: list and detail
 // (products.view), create and edit (products.edit), delete
 // (products.delete). Every write goes through the write path.
 type productsHandler struct {
-	resource[catalogueAPI]
+	resource[productsAPI]
 
 	// cats caches the categories in use on the account's products for the
 	// form's checkboxes: finding them means reading the whole catalogue.

@@ -22,6 +22,31 @@ func productConfirm(rq *request, paths paths, id string, p *apiclient.Product) c
 		CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
+// removal is the confirmed delete of the product the path names.
+func (h *productsHandler) removal(c echo.Context) (confirmed, error) {
+	p, id, err := h.productOf(c)
+	if err != nil {
+		return confirmed{}, err
+	}
+	return h.productRemoval(c, id, p), nil
+}
+
+// sentRemoval is removal as its form is sent. The product is read as it
+// was, for the audit log and the messages; a repeat of a delete that went
+// through finds nothing, which is fine: the write path answers it from the
+// first outcome.
+func (h *productsHandler) sentRemoval(c echo.Context) (confirmed, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return confirmed{}, err
+	}
+	p, err := h.api.DetailProduct(c.Request().Context(), apiclient.DetailProductParams{ProductID: id})
+	if err != nil {
+		p = nil
+	}
+	return h.productRemoval(c, id, p), nil
+}
+
 // productRemoval is the confirmed delete of product id (p nil when it
 // could not be read).
 func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient.Product) confirmed {
@@ -37,24 +62,8 @@ func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient
 }
 
 func (h *productsHandler) confirmDelete(c echo.Context) error {
-	p, id, err := h.productOf(c)
-	if err != nil {
-		return err
-	}
-	return h.showConfirm(c, h.productRemoval(c, id, p))
+	return h.showConfirmation(c, h.removal)
 }
-
 func (h *productsHandler) delete(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	// The product as it was, for the audit log and the messages. A repeat of
-	// a delete that went through finds nothing, which is fine: the write
-	// path answers it from the first outcome.
-	p, err := h.api.DetailProduct(c.Request().Context(), apiclient.DetailProductParams{ProductID: id})
-	if err != nil {
-		p = nil
-	}
-	return h.sendConfirmed(c, h.wr, h.productRemoval(c, id, p))
+	return h.sendConfirmed(c, h.wr, h.sentRemoval)
 }

@@ -1,12 +1,10 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
-	"backoffice/apiclient"
 	"backoffice/templates/components"
 )
 
@@ -17,30 +15,6 @@ type resource[API any] struct {
 	*web
 	wr  *writer
 	api API
-}
-
-// catalogueAPI is what the catalogue pages (products, options, coupons)
-// need of the Admin API.
-type catalogueAPI interface {
-	ListProducts(ctx context.Context, p apiclient.ListProductsParams) (*apiclient.ProductList, error)
-	AllProducts(ctx context.Context, p apiclient.ListProductsParams, concurrency int) ([]apiclient.Product, error)
-	DetailProduct(ctx context.Context, p apiclient.DetailProductParams) (*apiclient.Product, error)
-	CreateProduct(ctx context.Context, p apiclient.CreateProductParams) (*apiclient.ProductResult, error)
-	UpdateProduct(ctx context.Context, p apiclient.UpdateProductParams) (*apiclient.ProductResult, error)
-	DeleteProduct(ctx context.Context, p apiclient.DeleteProductParams) (*apiclient.Result, error)
-
-	ListOptions(ctx context.Context, p apiclient.ListOptionsParams) (*apiclient.OptionList, error)
-	AllOptions(ctx context.Context, p apiclient.ListOptionsParams, concurrency int) ([]apiclient.Option, error)
-	DetailOption(ctx context.Context, p apiclient.DetailOptionParams) (*apiclient.Option, error)
-	CreateOption(ctx context.Context, p apiclient.CreateOptionParams) (*apiclient.OptionResult, error)
-	UpdateOption(ctx context.Context, p apiclient.UpdateOptionParams) (*apiclient.Result, error)
-	DeleteOption(ctx context.Context, p apiclient.DeleteOptionParams) (*apiclient.Result, error)
-
-	ListCoupons(ctx context.Context) ([]apiclient.CouponSummary, error)
-	DetailCoupon(ctx context.Context, p apiclient.DetailCouponParams) (*apiclient.Coupon, error)
-	CreateCoupon(ctx context.Context, p apiclient.CreateCouponParams) (*apiclient.CouponResult, error)
-	UpdateCoupon(ctx context.Context, p apiclient.UpdateCouponParams) (*apiclient.CouponResult, error)
-	DeleteCoupon(ctx context.Context, p apiclient.DeleteCouponParams) (*apiclient.Result, error)
 }
 
 // confirmed is a write made from a confirmation page (delete a product,
@@ -55,18 +29,27 @@ type confirmed struct {
 	Done, Next string
 }
 
-// showConfirm draws a confirmation page; nothing changes on this GET.
-func (w *web) showConfirm(c echo.Context, x confirmed) error {
+// showConfirmation answers the GET of a confirmed write built by build from
+// the request: the confirmation page; nothing changes.
+func (w *web) showConfirmation(c echo.Context, build func(echo.Context) (confirmed, error)) error {
+	x, err := build(c)
+	if err != nil {
+		return err
+	}
 	return w.render(c, http.StatusOK, x.Title, components.ConfirmPage(x.Page), nil)
 }
 
-// sendConfirmed sends a confirmed write through the write path and answers
-// with the one outcome policy: on success the message and a redirect; else
-// the confirmation again, with the outcome's message, a new form key and
-// the outcome's status.
-func (w *web) sendConfirmed(c echo.Context, wr *writer, x confirmed) error {
-	if _, err := c.FormParams(); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+// sendConfirmed answers the POST of a confirmed write built by build: it
+// sends the write through the write path and answers with the one outcome
+// policy: on success the message and a redirect; else the confirmation
+// again, with the outcome's message, a new form key and its status.
+func (w *web) sendConfirmed(c echo.Context, wr *writer, build func(echo.Context) (confirmed, error)) error {
+	if _, err := posted(c); err != nil {
+		return err
+	}
+	x, err := build(c)
+	if err != nil {
+		return err
 	}
 	x.Write.Key = formKeyOf(c)
 	out, err := wr.Do(c.Request().Context(), requestOf(c), x.Write)

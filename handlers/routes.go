@@ -31,9 +31,9 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, now: d.Now}
 	wr := &writer{idem: d.Store, audit: audit, wait: 25 * time.Second}
-	products := &productsHandler{resource: resource[catalogueAPI]{w, wr, d.API}, catsTTL: time.Minute}
-	options := &optionsHandler{resource[catalogueAPI]{w, wr, d.API}}
-	coupons := &couponsHandler{resource[catalogueAPI]{w, wr, d.API}}
+	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
+	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
+	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
 	sales := &salesHandler{resource[salesAPI]{w, wr, d.API}}
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, d.API}, st: d.Store}
 

@@ -127,18 +127,26 @@ func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail
 	return h.renderPrivate(c, status, "Sale "+v.ID, salespage.DetailPage(v), nil)
 }
 
+// saleForm is the sale the path names and the form posted to it.
+func saleForm(c echo.Context) (string, *form.Reader, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return "", nil, err
+	}
+	vals, err := posted(c)
+	if err != nil {
+		return "", nil, err
+	}
+	return id, form.NewReader(vals), nil
+}
+
 // comment adds a comment to the sale named in the path (never one named in
 // the form) through the write path.
 func (h *salesHandler) comment(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, in, err := saleForm(c)
 	if err != nil {
 		return err
 	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	in := form.NewReader(vals)
 	f := &salespage.CommentForm{
 		Text:       in.Text("comment", form.Text{Label: "Comment", Required: true, Max: MaxCommentLength, Multi: true}),
 		CCCustomer: in.Bool("cc_customer"),
@@ -176,15 +184,10 @@ func (h *salesHandler) comment(c echo.Context) error {
 
 // ship marks one invoice of the sale in the path shipped.
 func (h *salesHandler) ship(c echo.Context) error {
-	id, err := pathID(c, "id")
+	id, in, err := saleForm(c)
 	if err != nil {
 		return err
 	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	in := form.NewReader(vals)
 	req := readShipRequest(in, id)
 	sale, err := h.readSale(c, id)
 	if err != nil {

@@ -95,9 +95,9 @@ func (h *setupHandler) form(c echo.Context) error {
 
 func (h *setupHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	tok := in.Raw("token")

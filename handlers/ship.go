@@ -209,9 +209,9 @@ func lineitemLabel(li apiclient.Lineitem) string {
 // send is POST /ship: mark the parcel shipped, at most once per form key.
 func (h *shipHandler) send(c echo.Context) error {
 	ctx := c.Request().Context()
-	vals, err := c.FormParams()
+	vals, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(vals)
 	saleID := in.Digits("sale", "Sale number", true, 20)

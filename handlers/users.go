@@ -83,9 +83,9 @@ func readMember(in *form.Reader) (name, role string) {
 
 func (h *usersHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	email := in.Email("email", true)
@@ -170,9 +170,9 @@ func (h *usersHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	name, role := readMember(in)

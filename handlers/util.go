@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -72,4 +73,14 @@ func pathID(c echo.Context, name string) (string, error) {
 		return "", echo.NewHTTPError(http.StatusNotFound)
 	}
 	return id, nil
+}
+
+// posted reads a posted form (body and query): a body that cannot be read
+// is a 400. Every handler that takes a form reads it here.
+func posted(c echo.Context) (url.Values, error) {
+	vals, err := c.FormParams()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest)
+	}
+	return vals, nil
 }
