@@ -51,9 +51,9 @@ func (h *accountHandler) load(ctx context.Context) (*apiclient.CompanyInfo, *api
 	return co, ct, errB
 }
 
-func (h *accountHandler) view(c echo.Context, co *apiclient.CompanyInfo, ct *apiclient.ContactInfo) accountpage.View {
-	rq := requestOf(c)
-	view := accountpage.View{CSRF: rq.CSRF(), SecretURL: h.paths.AccountSecret(), CanReveal: rq.Can(auth.AccountSecret), NeedsCode: rq.User().TOTPEnabled,
+// accountView is the account page for the person of rq.
+func accountView(rq *request, p paths, co *apiclient.CompanyInfo, ct *apiclient.ContactInfo) accountpage.View {
+	view := accountpage.View{CSRF: rq.CSRF(), SecretURL: p.AccountSecret(), CanReveal: rq.Can(auth.AccountSecret), NeedsCode: rq.User().TOTPEnabled,
 		HasSecret: co.SecretWord.IsSet()}
 	returnMethod := map[string]string{"0": "Links back to the website", "1": "Straight back to the website"}[co.ReturnMethod.Value]
 	demo := map[string]string{"Y": "On", "N": "Off", "P": "Set per order by a parameter"}[co.Demo.Value]
@@ -88,7 +88,7 @@ func (h *accountHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "Account", accountpage.Page(h.view(c, co, ct)), nil)
+	return h.render(c, http.StatusOK, "Account", accountpage.Page(accountView(requestOf(c), h.paths, co, ct)), nil)
 }
 
 // revealSecret shows the secret word once, after the password (and the
@@ -101,7 +101,7 @@ func (h *accountHandler) revealSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := h.view(c, co, ct)
+	view := accountView(requestOf(c), h.paths, co, ct)
 	errs := map[string]string{}
 	ok, _, err := h.hasher.Verify(ctx, c.FormValue("password"), v.User.PasswordHash)
 	if err != nil {

@@ -168,9 +168,16 @@ func couponKnownProducts(ps []apiclient.Product) map[string]bool {
 }
 
 func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponForm, p couponFormPage, products []apiclient.Product) error {
-	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: requestOf(c).CSRF(), Key: p.key,
+	v := couponFormView(requestOf(c), f, p, products)
+	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
+}
+
+// couponFormView draws coupon form f as page p asks, with the catalogue's
+// products to tick.
+func couponFormView(rq *request, f *couponForm, p couponFormPage, products []apiclient.Product) couponspage.Form {
+	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: rq.CSRF(), Key: p.key,
 		Edit: f.codeField == "new_code", Code: f.Code, Types: couponTypeOptions(f.Type, false), Discount: f.Discount,
-		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: h.today(), Applies: f.Applies, Errors: f.Errors}
+		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: rq.Now().UTC().Format("2006-01-02"), Applies: f.Applies, Errors: f.Errors}
 	ticked := map[string]bool{}
 	for _, id := range f.Ticked {
 		ticked[id] = true
@@ -179,5 +186,5 @@ func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponF
 		v.Products = append(v.Products, couponspage.Pick{ID: pr.ProductID.Value, Name: pr.Name.Or("Product " + pr.ProductID.Value),
 			Checked: ticked[pr.ProductID.Value]})
 	}
-	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
+	return v
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,5 +197,30 @@ func TestWriteParamsAreWhatIsSent(t *testing.T) {
 		if v, ok := sent[k]; !ok || v[0] != want {
 			t.Errorf("%s sent as %q, want %q", k, v, want)
 		}
+	}
+}
+
+func TestCouponListViewFiltersSortsAndPages(t *testing.T) {
+	p := testPaths(t)
+	var all []apiclient.CouponSummary
+	for _, c := range []struct{ code, typ, expire string }{{"B-SALE", "sale", "2026-01-01"}, {"A-SHIP", "shipping", "2027-01-01"},
+		{"C-SALE", "sale", "2027-06-01"}, {"bad code", "sale", "2027-06-01"}} {
+		all = append(all, apiclient.CouponSummary{CouponCode: apiclient.NewText(c.code), Type: apiclient.NewText(c.typ),
+			DateExpire: apiclient.NewText(c.expire)})
+	}
+	q, _ := readList(url.Values{"sort": {"code"}, "size": {"10"}}, listSpec{path: p.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}})
+	v := couponListView(asRole(auth.RoleViewer), p, q.withFilters([2]string{"type", "sale"}), "", "sale", all, "2026-03-01")
+	var codes []string
+	for _, r := range v.Rows {
+		codes = append(codes, r.Code)
+	}
+	if got := strings.Join(codes, ","); got != "B-SALE,bad code,C-SALE" {
+		t.Errorf("sale coupons by code: %s", got)
+	}
+	if !v.Rows[0].Expired || v.Rows[2].Expired || v.Rows[0].Href != "/coupons/B-SALE" || v.Rows[1].Href != "" {
+		t.Errorf("rows %+v", v.Rows)
+	}
+	if v.CanEdit || v.Pager.Total != 3 || v.Heads[0].URL != "/coupons?dir=desc&size=10&sort=code&type=sale" {
+		t.Errorf("viewer's list: can edit %v, pager %+v, code heading %q", v.CanEdit, v.Pager, v.Heads[0].URL)
 	}
 }
