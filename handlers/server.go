@@ -1,6 +1,3 @@
-// Package handlers is the web panel: the one route table, the middleware
-// every request passes, and one file per resource. Handlers read input, call
-// one store or API method, and render; rules live below them.
 package handlers
 
 import (
