@@ -89,7 +89,7 @@ func (a *Auditor) Record(ctx context.Context, rq *request, e AuditEntry) {
 var secretKeys = map[string]bool{
 	"password": true, "new_password": true, "current_password": true, "password_confirm": true,
 	"_csrf": true, "csrf": true, "token": true, "secret": true, "secret_word": true,
-	"code": true, "totp": true, "recovery_code": true, "otp": true, "_idem": true,
+	"code": true, "totp": true, "recovery_code": true, "otp": true, formKeyField: true,
 }
 
 // ScrubParams turns form values into the JSON stored in the audit log, with
