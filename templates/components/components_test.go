@@ -127,3 +127,22 @@ func TestInputShowsItsErrorToScreenReaders(t *testing.T) {
 		t.Error("the error and the label are tied to the input")
 	}
 }
+
+func TestOrderFieldsComeOutOfBandOnlyWhenAsked(t *testing.T) {
+	sorts := []Option{{Value: "", Label: "Default"}, {Value: "price", Label: "Price", Selected: true}}
+	dirs := []Option{{Value: "asc", Label: "Ascending"}, {Value: "desc", Label: "Descending", Selected: true}}
+	doc := render(t, OrderFields("product-sort", sorts, dirs, true))
+	div := doc.Find("div#product-sort")
+	if attr(div, "hx-swap-oob") != "true" {
+		t.Error("out of band when asked")
+	}
+	if v := attr(div.Find(`select[name="sort"] option[selected]`), "value"); v != "price" {
+		t.Errorf("sort select shows %q", v)
+	}
+	if v := attr(div.Find(`select[name="dir"] option[selected]`), "value"); v != "desc" {
+		t.Errorf("dir select shows %q", v)
+	}
+	if _, ok := render(t, OrderFields("product-sort", sorts, dirs, false)).Find("div#product-sort").Attr("hx-swap-oob"); ok {
+		t.Error("in the form itself they are not out of band")
+	}
+}
