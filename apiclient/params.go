@@ -40,11 +40,14 @@ const (
 
 var paramCache sync.Map // reflect.Type -> []paramField
 
-// encodeParams turns a params struct into form values. Every params struct
-// goes through here, so the rules for what is sent live in one place: a field
-// tagged `url:"key"` is sent under that key; zero values of plain fields are
-// not sent; pointer fields are sent whenever non-nil; slices repeat the key.
-func encodeParams(p any) (url.Values, error) {
+// EncodeParams turns a params struct into the form values the client sends
+// for it, after the struct's own checks. Every call goes through here, so the
+// rules for what is sent live in one place: a field tagged `url:"key"` is
+// sent under that key; zero values of plain fields are not sent; pointer
+// fields are sent whenever non-nil; slices repeat the key. Callers that
+// record what a call sends (an audit log, an idempotency fingerprint) use it
+// so their copy cannot drift from the request.
+func EncodeParams(p any) (url.Values, error) {
 	if p == nil {
 		return nil, nil
 	}

@@ -108,7 +108,7 @@ type attemptResult struct {
 // breaker, applies the per-call deadline, sends, retries reads, reads and
 // decodes the body into out, and maps every failure to a typed error.
 func (c *Client) call(ctx context.Context, m *MethodInfo, params any, out enveloper) error {
-	form, err := encodeParams(params)
+	form, err := EncodeParams(params)
 	if err != nil {
 		return fmt.Errorf("apiclient: %s: %w", m.Path(), err)
 	}

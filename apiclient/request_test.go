@@ -234,7 +234,7 @@ func TestRepeatedKeys(t *testing.T) {
 
 // Update params tell "not sent" from "empty" from "0".
 func TestUpdateTriState(t *testing.T) {
-	form, err := encodeParams(UpdateProductParams{
+	form, err := EncodeParams(UpdateProductParams{
 		ProductID:   "1",
 		Name:        "N",
 		Price:       "2.00",
@@ -266,7 +266,7 @@ func TestAllParamsEncode(t *testing.T) {
 		DetailOptionParams{}, ListOptionsParams{}, DeleteOptionParams{}, CreateCouponParams{},
 		UpdateCouponParams{}, DetailCouponParams{}, DeleteCouponParams{},
 	} {
-		if _, err := encodeParams(p); err != nil {
+		if _, err := EncodeParams(p); err != nil {
 			t.Errorf("%T: %v", p, err)
 		}
 	}

@@ -382,3 +382,50 @@ func TestRandomStringUniform(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkVerifyWrongVersusUnknown times, with the real parameters, what a
+// wrong password and an unknown account cost; the two should be alike
+// (compare the sub-benchmarks). It is a report, not a pass/fail check: the
+// tests count key derivations instead of comparing wall-clock times.
+func BenchmarkVerifyWrongVersusUnknown(b *testing.B) {
+	h := NewHasher()
+	ctx := context.Background()
+	hash, err := h.Hash(ctx, "x-password-x-password")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("wrong-password", func(b *testing.B) {
+		for b.Loop() {
+			_, _, _ = h.Verify(ctx, "wrong-wrong-wrong", hash)
+		}
+	})
+	b.Run("unknown-account", func(b *testing.B) {
+		for b.Loop() {
+			h.DummyVerify(ctx, "wrong-wrong-wrong")
+		}
+	})
+}
+
+func TestEveryVerificationCountsOneDerivation(t *testing.T) {
+	h := NewHasherWith(Params{Memory: 64, Time: 1, Threads: 1}, 2)
+	ctx := context.Background()
+	hash, err := h.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name string
+		run  func()
+	}{
+		{"right password", func() { _, _, _ = h.Verify(ctx, "correct horse battery", hash) }},
+		{"wrong password", func() { _, _, _ = h.Verify(ctx, "wrong", hash) }},
+		{"unknown account", func() { h.DummyVerify(ctx, "wrong") }},
+	}
+	for _, s := range steps {
+		before := h.Derivations()
+		s.run()
+		if n := h.Derivations() - before; n != 1 {
+			t.Errorf("%s: %d derivations, want 1", s.name, n)
+		}
+	}
+}

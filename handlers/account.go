@@ -51,9 +51,9 @@ func (h *accountHandler) load(ctx context.Context) (*apiclient.CompanyInfo, *api
 	return co, ct, errB
 }
 
-func (h *accountHandler) view(c echo.Context, co *apiclient.CompanyInfo, ct *apiclient.ContactInfo) accountpage.View {
-	v := viewerOf(c)
-	view := accountpage.View{CSRF: visitOf(c).CSRF, CanReveal: v.Role.Can(auth.AccountSecret), NeedsCode: v.User.TOTPEnabled,
+// accountView is the account page for the person of rq.
+func accountView(rq *request, p paths, co *apiclient.CompanyInfo, ct *apiclient.ContactInfo) accountpage.View {
+	view := accountpage.View{CSRF: rq.CSRF(), SecretURL: p.AccountSecret(), CanReveal: rq.Can(auth.AccountSecret), NeedsCode: rq.User().TOTPEnabled,
 		HasSecret: co.SecretWord.IsSet()}
 	returnMethod := map[string]string{"0": "Links back to the website", "1": "Straight back to the website"}[co.ReturnMethod.Value]
 	demo := map[string]string{"Y": "On", "N": "Off", "P": "Set per order by a parameter"}[co.Demo.Value]
@@ -78,40 +78,9 @@ func (h *accountHandler) view(c echo.Context, co *apiclient.CompanyInfo, ct *api
 		{Label: "Office e-mail", Value: text(ct.OfficeEmail)},
 		{Label: "Office phone", Value: phone(ct.OfficePhone, ct.OfficePhoneExt)},
 	}
-	view.Mailing = lines(ct.MailingAddress1, ct.MailingAddress2, cityLine(ct.MailingCity, ct.MailingState, ct.MailingPostalCode), ct.MailingCountryCode)
-	view.Physical = lines(ct.PhysicalAddress1, ct.PhysicalAddress2, cityLine(ct.PhysicalCity, ct.PhysicalState, ct.PhysicalPostalCode), ct.PhysicalCountryCode)
+	view.Mailing = postalAddress(ct.MailingAddress1, ct.MailingAddress2, ct.MailingCity, ct.MailingState, ct.MailingPostalCode, ct.MailingCountryCode)
+	view.Physical = postalAddress(ct.PhysicalAddress1, ct.PhysicalAddress2, ct.PhysicalCity, ct.PhysicalState, ct.PhysicalPostalCode, ct.PhysicalCountryCode)
 	return view
-}
-
-// text shows an API value, treating null and the string "null" as empty,
-// with invisible control characters made visible (see inert).
-func text(t apiclient.Text) string {
-	if t.Blank() {
-		return ""
-	}
-	return inert(t.Value)
-}
-
-func phone(n, ext apiclient.Text) string {
-	if text(ext) == "" {
-		return text(n)
-	}
-	return text(n) + " ext. " + text(ext)
-}
-
-func cityLine(city, state, zip apiclient.Text) apiclient.Text {
-	s := strings.TrimSpace(strings.Join([]string{text(city), text(state), text(zip)}, " "))
-	return apiclient.NewText(s)
-}
-
-func lines(ts ...apiclient.Text) []string {
-	var out []string
-	for _, t := range ts {
-		if s := text(t); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func (h *accountHandler) show(c echo.Context) error {
@@ -119,7 +88,7 @@ func (h *accountHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, http.StatusOK, "Account", accountpage.Page(h.view(c, co, ct)), nil)
+	return h.render(c, http.StatusOK, "Account", accountpage.Page(accountView(requestOf(c), h.paths, co, ct)), nil)
 }
 
 // revealSecret shows the secret word once, after the password (and the
@@ -132,7 +101,7 @@ func (h *accountHandler) revealSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := h.view(c, co, ct)
+	view := accountView(requestOf(c), h.paths, co, ct)
 	errs := map[string]string{}
 	ok, _, err := h.hasher.Verify(ctx, c.FormValue("password"), v.User.PasswordHash)
 	if err != nil {
@@ -153,12 +122,12 @@ func (h *accountHandler) revealSecret(c echo.Context) error {
 	s := h.shell(c, "Account")
 	s.NoHistory = true
 	if len(errs) > 0 {
-		h.audit.Record(c, AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeFailed,
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeFailed,
 			Detail: "step-up failed", Params: url.Values{}})
 		view.Errors = errs
 		return h.renderShell(c, http.StatusUnprocessableEntity, s, accountpage.Page(view), nil)
 	}
-	h.audit.Record(c, AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeOK})
 	view.Secret = co.SecretWord.Reveal()
 	return h.renderShell(c, http.StatusOK, s, accountpage.Page(view), nil)
 }

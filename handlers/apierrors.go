@@ -39,7 +39,7 @@ func apiErrorText(err error) string {
 		return "The payment was already reauthorized today. Try tomorrow, or send it without \"reauthorize\"."
 	case "FAILED":
 		return "2Checkout could not reauthorize the payment, so the sale was not marked shipped. Send it without \"reauthorize\", or contact the buyer."
-	case "INTERNAL_ERROR":
+	case codeInternalError:
 		return "2Checkout had an internal error and did not make the change. Try again in a moment."
 	case "AMBIGUOUS":
 		return "This sale has several invoices: choose one."
@@ -66,13 +66,4 @@ func applyAPIError(errs form.Errors, err error, fields map[string]string) {
 		}
 	}
 	errs.Add("", apiErrorText(err))
-}
-
-// outcomeMessage is the message at the top of a form after a write that did
-// not succeed.
-func outcomeMessage(o Outcome) string {
-	if o.Unknown() {
-		return "2Checkout did not answer in time, so it is not known whether the change was made. Check the record before sending it again."
-	}
-	return apiErrorText(o.Err)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"backoffice/apiclient"
 )
 
 // Text from the API is written by buyers and other staff: templ escapes it,
@@ -50,4 +52,56 @@ func hiddenControl(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// apiFlag reads the API's 1/0 flags (sometimes numbers, sometimes text).
+func apiFlag(t apiclient.Text) bool { return t.Value == "1" || t.Value == "true" }
+
+// text shows an API value, treating null and the string "null" as empty,
+// with invisible control characters made visible (see inert).
+func text(t apiclient.Text) string {
+	if t.Blank() {
+		return ""
+	}
+	return inert(t.Value)
+}
+
+// orText is t, or alt when t is blank.
+func orText(t, alt apiclient.Text) apiclient.Text {
+	if t.Blank() {
+		return alt
+	}
+	return t
+}
+
+// phone shows a phone number with its extension.
+func phone(n, ext apiclient.Text) string {
+	if text(ext) == "" {
+		return text(n)
+	}
+	return text(n) + " ext. " + text(ext)
+}
+
+// postalAddress lays an address from the API out as it is written on a
+// parcel: the street lines, "City, State Postal", the country; blank parts
+// are left out. It is the one address layout of the sale page, the
+// scan-to-ship card and the account page.
+func postalAddress(a1, a2, city, state, postal, country apiclient.Text) []string {
+	place := strings.TrimSpace(text(city))
+	if st := text(state); st != "" {
+		if place != "" {
+			place += ", "
+		}
+		place += st
+	}
+	if pc := text(postal); pc != "" {
+		place = strings.TrimSpace(place + " " + pc)
+	}
+	var out []string
+	for _, s := range []string{text(a1), text(a2), place, text(country)} {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

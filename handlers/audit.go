@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
 	"backoffice/store"
 )
 
@@ -53,36 +51,35 @@ func NewAuditor(st auditStore, log *slog.Logger, now func() time.Time) *Auditor 
 	return &Auditor{st: st, log: log, now: now}
 }
 
-// Record appends one entry. A failure to write it is logged loudly but does
-// not undo what already happened upstream: the log line then carries the
-// whole entry so nothing is lost.
-func (a *Auditor) Record(c echo.Context, e AuditEntry) {
+// Record appends one entry for the request rq. A failure to write it is
+// logged loudly but does not undo what already happened upstream: the log
+// line then carries the whole entry so nothing is lost.
+func (a *Auditor) Record(ctx context.Context, rq *request, e AuditEntry) {
 	entry := &store.AuditEntry{
 		At:        a.now().UTC(),
-		IP:        c.RealIP(),
+		IP:        rq.IP,
 		Action:    e.Action,
 		Target:    e.Target,
 		Params:    ScrubParams(e.Params),
 		Outcome:   e.Outcome,
 		Detail:    truncate(e.Detail, 1000),
-		RequestID: RequestIDOf(c),
+		RequestID: rq.ID,
 		Actor:     e.Actor,
 		UserID:    e.UserID,
 	}
-	if v := viewerOf(c); v != nil {
+	if u := rq.User(); u != nil {
 		if entry.UserID == 0 {
-			entry.UserID = v.User.ID
+			entry.UserID = u.ID
 		}
 		if entry.Actor == "" {
-			entry.Actor = v.User.Email
+			entry.Actor = u.Email
 		}
 	}
 	if entry.Actor == "" {
 		entry.Actor = "anonymous"
 	}
 	// The browser may have gone; the record of what happened must not.
-	ctx := context.WithoutCancel(c.Request().Context())
-	if err := a.st.AppendAudit(ctx, entry); err != nil {
+	if err := a.st.AppendAudit(context.WithoutCancel(ctx), entry); err != nil {
 		a.log.Error("audit entry not stored", "request_id", entry.RequestID, "error", err,
 			"action", entry.Action, "target", entry.Target, "actor", entry.Actor, "outcome", entry.Outcome)
 	}
@@ -92,7 +89,7 @@ func (a *Auditor) Record(c echo.Context, e AuditEntry) {
 var secretKeys = map[string]bool{
 	"password": true, "new_password": true, "current_password": true, "password_confirm": true,
 	"_csrf": true, "csrf": true, "token": true, "secret": true, "secret_word": true,
-	"code": true, "totp": true, "recovery_code": true, "otp": true, "_idem": true,
+	"code": true, "totp": true, "recovery_code": true, "otp": true, formKeyField: true,
 }
 
 // ScrubParams turns form values into the JSON stored in the audit log, with

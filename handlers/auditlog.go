@@ -98,7 +98,7 @@ func (h *auditHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := auditpage.List{Actor: q.actor, Action: q.action, From: q.from, To: q.to, Errors: errs, Total: total}
+	view := auditpage.List{Path: h.paths.Audit(), Actor: q.actor, Action: q.action, From: q.from, To: q.to, Errors: errs, Total: total}
 	if view.Actions, view.People, err = h.options(ctx, q); err != nil {
 		return err
 	}
@@ -110,14 +110,14 @@ func (h *auditHandler) list(c echo.Context) error {
 	if len(rows) == auditPageSize {
 		next := q.values()
 		next.Set("before", itoa64(rows[len(rows)-1].ID))
-		view.NextURL = "/audit?" + next.Encode()
+		view.NextURL = withQuery(h.paths.Audit(), next)
 	}
 	if q.before > 0 {
-		view.FirstURL = "/audit?" + base.Encode()
+		view.FirstURL = withQuery(h.paths.Audit(), base)
 	}
 	csvq := q.values()
 	csvq.Set("format", "csv")
-	view.CSVURL = "/audit?" + csvq.Encode()
+	view.CSVURL = withQuery(h.paths.Audit(), csvq)
 	return h.render(c, http.StatusOK, "Audit log", auditpage.Page(view), auditpage.Results(view))
 }
 

@@ -31,15 +31,7 @@ type couponsAPI interface {
 // couponsHandler serves the coupon pages: list and detail (coupons.view),
 // create and edit (coupons.edit), delete (coupons.delete). Every write goes
 // through the write path.
-type couponsHandler struct {
-	*web
-	wr  *writer
-	api couponsAPI
-}
-
-func newCouponsHandler(w *web, wr *writer, api *apiclient.Client) *couponsHandler {
-	return &couponsHandler{web: w, wr: wr, api: api}
-}
+type couponsHandler struct{ resource[couponsAPI] }
 
 // couponCodePattern is the API's rule for coupon codes.
 var couponCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
@@ -90,23 +82,29 @@ func couponDiscountKey(c apiclient.CouponSummary) (int, int64) {
 	return 2, 0
 }
 
-const couponsTarget = "#cp-results"
-
 func (h *couponsHandler) today() string { return h.now().UTC().Format("2006-01-02") }
 
 func (h *couponsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
-	q := ocReadQuery(qv, "/coupons", "", "code", "type", "expiry", "discount")
-	code := ocFilter(qv, "code")
+	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}})
+	code := textFilter(qv, "code")
 	typ := qv.Get("type")
 	if !slices.ContainsFunc(couponTypes, func(t struct{ value, label string }) bool { return t.value == typ }) {
 		typ = ""
 	}
-	q.filters = [][2]string{{"code", code}, {"type", typ}}
+	q = q.withFilters([2]string{"code", code}, [2]string{"type", typ})
+	withOrder := listFragment(c, q, couponspage.FiltersID)
 	all, err := h.api.ListCoupons(c.Request().Context())
 	if err != nil {
 		return err
 	}
+	v := couponListView(requestOf(c), h.paths, q, code, typ, all, h.today())
+	return h.render(c, http.StatusOK, "Coupons", couponspage.ListPage(v), couponspage.ResultsFragment(v, withOrder))
+}
+
+// couponListView filters, sorts and pages the account's coupons (the API
+// sends them all at once) for state q.
+func couponListView(rq *request, p paths, q listState, code, typ string, all []apiclient.CouponSummary, today string) couponspage.List {
 	needle := strings.ToLower(code)
 	rows := make([]apiclient.CouponSummary, 0, len(all))
 	for _, cp := range all {
@@ -118,30 +116,31 @@ func (h *couponsHandler) list(c echo.Context) error {
 		}
 		rows = append(rows, cp)
 	}
-	sortCoupons(rows, q.sort, q.desc)
+	sortCoupons(rows, q.Sort, q.Desc)
 	total := len(rows)
-	last := max((total+q.size-1)/q.size, 1)
-	q.page = min(q.page, last)
-	start := (q.page - 1) * q.size
-	page := rows[start:min(start+q.size, total)]
+	last := max((total+q.Size-1)/q.Size, 1)
+	q.Page = min(q.Page, last)
+	start := (q.Page - 1) * q.Size
+	page := rows[start:min(start+q.Size, total)]
 
-	v := couponspage.List{Code: code, Types: couponTypeOptions(typ, true), Sizes: pageSizeOptions(q.size), Dirs: q.dirs(),
-		Sorts: q.sorts([2]string{"", "Newest first"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
+	target := "#" + couponspage.ResultsID
+	v := couponspage.List{Path: p.Coupons(), NewURL: p.CouponNew(), Code: code, Types: couponTypeOptions(typ, true),
+		Sizes: q.SizeOptions(), Dirs: q.DirOptions(),
+		Sorts: q.SortOptions([2]string{"", "Newest first"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
 			[2]string{"expiry", "Expiry date"}, [2]string{"discount", "Discount"}),
-		CanEdit: viewerOf(c).Role.Can(auth.CouponsEdit), Pager: q.pager(total, last, couponsTarget)}
-	v.Heads = []components.SortHeader{q.head("Code", "code", couponsTarget, false), q.head("Type", "type", couponsTarget, false),
-		q.head("Expires", "expiry", couponsTarget, false), q.head("Discount", "discount", couponsTarget, true)}
-	today := h.today()
+		CanEdit: rq.Can(auth.CouponsEdit), Pager: q.Pager(total, last, target)}
+	v.Heads = []components.SortHeader{q.Head("Code", "code", false, target), q.Head("Type", "type", false, target),
+		q.Head("Expires", "expiry", false, target), q.Head("Discount", "discount", true, target)}
 	for _, cp := range page {
 		pct, hasPct := cp.PercentOff()
 		r := couponspage.Row{Code: cp.CouponCode.Value, Type: cp.Type.Value, Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff),
 			Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value, Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today}
 		if couponCodePattern.MatchString(r.Code) {
-			r.Href = "/coupons/" + r.Code
+			r.Href = p.Coupon(r.Code)
 		}
 		v.Rows = append(v.Rows, r)
 	}
-	return h.render(c, http.StatusOK, "Coupons", couponspage.ListPage(v), couponspage.ResultsFragment(v, ocWithFilters(c, "cp-filters")))
+	return v
 }
 
 // sortCoupons sorts by a column, the code breaking ties; without a column
@@ -221,19 +220,18 @@ func (h *couponsHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	role := viewerOf(c).Role
-	base := "/coupons/" + code
+	rq := requestOf(c)
 	v := couponspage.Detail{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
 		Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value,
 		Expired:     !cp.DateExpire.Blank() && cp.DateExpire.Value < h.today(),
-		AllProducts: couponAllProducts(cp), EditURL: base + "/edit", DeleteURL: base + "/delete",
-		CanEdit: role.Can(auth.CouponsEdit), CanDelete: role.Can(auth.CouponsDelete)}
+		AllProducts: couponAllProducts(cp), EditURL: h.paths.CouponEdit(code), DeleteURL: h.paths.CouponConfirm(code),
+		ListURL: h.paths.Coupons(), CanEdit: rq.Can(auth.CouponsEdit), CanDelete: rq.Can(auth.CouponsDelete)}
 	if !v.AllProducts {
 		for _, p := range cp.Products {
 			id := p.ProductID.Value
 			pr := couponspage.Product{ID: id}
-			if form.IsDigits(id, 19) {
-				pr.Href = "/products/" + id
+			if form.IsDigits(id, apiIDMaxDigits) {
+				pr.Href = h.paths.Product(id)
 			}
 			v.Products = append(v.Products, pr)
 		}
@@ -241,41 +239,26 @@ func (h *couponsHandler) show(c echo.Context) error {
 	return h.render(c, http.StatusOK, "Coupon "+v.Code, couponspage.DetailPage(v), nil)
 }
 
-func (h *couponsHandler) confirmDelete(c echo.Context) error {
-	cp, code, err := h.coupon(c)
-	if err != nil {
-		return err
-	}
-	v := couponspage.Confirm{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
-		URL: "/coupons/" + code, CSRF: visitOf(c).CSRF, Key: NewFormKey()}
-	return h.render(c, http.StatusOK, "Delete coupon", couponspage.ConfirmPage(v), nil)
+// couponConfirm is the delete confirmation of coupon cp.
+func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) components.Confirm {
+	shown := cp.CouponCode.Or(code)
+	return components.Confirm{Question: "Delete coupon " + shown + "?",
+		Facts: []components.Fact{{Label: "Code", Value: shown}, {Label: "Type", Value: cp.Type.Value},
+			{Label: "Discount", Value: couponDiscountOf(cp)}},
+		Consequence: "The coupon will be deleted; buyers can no longer use it. This cannot be undone.",
+		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
-func (h *couponsHandler) delete(c echo.Context) error {
+// removal is the confirmed delete of the coupon the path names.
+func (h *couponsHandler) removal(c echo.Context) (confirmed, error) {
 	cp, code, err := h.coupon(c)
 	if err != nil {
-		return err
+		return confirmed{}, err
 	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	out, err := h.wr.Do(c, Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
-		Key: vals.Get("_idem"), Params: url.Values{"coupon_code": {code}}, Before: couponBefore(cp),
-		Call: func(ctx context.Context) (string, error) {
-			_, err := h.api.DeleteCoupon(ctx, apiclient.DeleteCouponParams{CouponCode: code})
-			return "", err
-		}})
-	if err != nil {
-		return err
-	}
-	if !out.Succeeded() {
-		v := couponspage.Confirm{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
-			URL: "/coupons/" + code, CSRF: visitOf(c).CSRF, Key: NewFormKey(), Error: outcomeMessage(out)}
-		return h.render(c, http.StatusUnprocessableEntity, "Delete coupon", couponspage.ConfirmPage(v), nil)
-	}
-	h.flash(c, "ok", "Coupon "+code+" deleted.")
-	return redirect(c, "/coupons")
+	return confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
+		Write: Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
+			Before: couponBefore(cp), Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
+		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}, nil
 }
 
 // couponBefore is a coupon's state for the audit log.
@@ -293,3 +276,6 @@ func couponBefore(cp *apiclient.Coupon) url.Values {
 	}
 	return v
 }
+
+func (h *couponsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
+func (h *couponsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.removal) }

@@ -2,19 +2,15 @@ package handlers
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
-	"backoffice/auth"
 	"backoffice/form"
 	couponspage "backoffice/templates/pages/coupons"
 )
@@ -132,17 +128,16 @@ func couponPercentText(bp int64) string {
 	return s
 }
 
-// products adds the coupon's products to what the write sends (the audit
-// log's and the idempotency key's copy): select_all, or the chosen ids.
-func (f *couponForm) products(sent url.Values) {
-	if f.typ != "product" {
-		return
+// products puts the coupon's products on the params sent: select_all, or
+// the chosen ids (only product coupons name products).
+func (f *couponForm) products() (selectAll *bool, ids []string) {
+	switch {
+	case f.typ != "product":
+		return nil, nil
+	case f.all:
+		return apiclient.Bool(true), nil
 	}
-	if f.all {
-		sent.Set("select_all", "1")
-		return
-	}
-	sent["product_id"] = f.ids
+	return nil, f.ids
 }
 
 // couponFormPage says where a coupon form posts and what it is called.
@@ -157,7 +152,7 @@ func (h *couponsHandler) couponProducts(ctx context.Context) ([]apiclient.Produc
 	if err != nil {
 		return nil, err
 	}
-	all = slices.DeleteFunc(all, func(p apiclient.Product) bool { return !form.IsDigits(p.ProductID.Value, 19) })
+	all = slices.DeleteFunc(all, func(p apiclient.Product) bool { return !form.IsDigits(p.ProductID.Value, apiIDMaxDigits) })
 	slices.SortStableFunc(all, func(a, b apiclient.Product) int {
 		return strings.Compare(strings.ToLower(a.Name.Value), strings.ToLower(b.Name.Value))
 	})
@@ -173,9 +168,16 @@ func couponKnownProducts(ps []apiclient.Product) map[string]bool {
 }
 
 func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponForm, p couponFormPage, products []apiclient.Product) error {
-	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: visitOf(c).CSRF, Key: p.key,
+	v := couponFormView(requestOf(c), f, p, products)
+	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
+}
+
+// couponFormView draws coupon form f as page p asks, with the catalogue's
+// products to tick.
+func couponFormView(rq *request, f *couponForm, p couponFormPage, products []apiclient.Product) couponspage.Form {
+	v := couponspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: rq.CSRF(), Key: p.key,
 		Edit: f.codeField == "new_code", Code: f.Code, Types: couponTypeOptions(f.Type, false), Discount: f.Discount,
-		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: h.today(), Applies: f.Applies, Errors: f.Errors}
+		Amount: f.Amount, Minimum: f.Minimum, Expires: f.Expires, Today: rq.Now().UTC().Format("2006-01-02"), Applies: f.Applies, Errors: f.Errors}
 	ticked := map[string]bool{}
 	for _, id := range f.Ticked {
 		ticked[id] = true
@@ -184,238 +186,5 @@ func (h *couponsHandler) renderCouponForm(c echo.Context, status int, f *couponF
 		v.Products = append(v.Products, couponspage.Pick{ID: pr.ProductID.Value, Name: pr.Name.Or("Product " + pr.ProductID.Value),
 			Checked: ticked[pr.ProductID.Value]})
 	}
-	return h.render(c, status, p.title, couponspage.FormPage(v), nil)
-}
-
-func newCouponPage(key string) couponFormPage {
-	return couponFormPage{title: "New coupon", action: "/coupons", cancel: "/coupons", submit: "Create coupon", key: key}
-}
-
-func (h *couponsHandler) newForm(c echo.Context) error {
-	products, err := h.couponProducts(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	f := &couponForm{codeField: "coupon_code", Type: "sale", Discount: "percent", Minimum: "0.00", Applies: "all", Errors: form.Errors{}}
-	return h.renderCouponForm(c, http.StatusOK, f, newCouponPage(NewFormKey()), products)
-}
-
-// couponAPIError puts a failed write's error on the form, next to the field
-// the API names.
-func couponAPIError(f *couponForm, out Outcome) {
-	if out.Unknown() {
-		f.Errors.Add("", outcomeMessage(out))
-		return
-	}
-	fields := map[string]string{"date_expire": "date_expire", "type": "type", "percentage_off": "amount", "value_off": "amount",
-		"minimum_purchase": "minimum_purchase", "product_id": "product_id", "select_all": "applies", f.codeField: f.codeField}
-	var ae *apiclient.Error
-	if errors.As(out.Err, &ae) && ae.Parameter == f.codeField && ae.Code == apiclient.CodeParameterInvalid {
-		f.Errors.Add(f.codeField, "2Checkout refused this code: another coupon already has it (codes are unique whatever the case). Choose another.")
-		return
-	}
-	applyAPIError(f.Errors, out.Err, fields)
-}
-
-func (h *couponsHandler) create(c echo.Context) error {
-	ctx := c.Request().Context()
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f := readCouponForm(vals, "coupon_code")
-	var products []apiclient.Product
-	chk := couponCheck{today: h.now().UTC()}
-	if f.wantsChosenProducts() {
-		if products, err = h.couponProducts(ctx); err != nil {
-			return err
-		}
-		chk.known = couponKnownProducts(products)
-	}
-	f.validate(vals, chk)
-	page := newCouponPage(ocKeepKey(vals.Get("_idem")))
-	rerender := func(status int) error {
-		if products == nil {
-			if products, err = h.couponProducts(ctx); err != nil {
-				// Keep the form even when the catalogue cannot be read
-				// (the upstream that just failed the write may be down):
-				// the ticked products stay ticked, by id.
-				products = nil
-				for _, id := range f.Ticked {
-					if form.IsDigits(id, 19) {
-						products = append(products, apiclient.Product{ProductID: apiclient.NewText(id)})
-					}
-				}
-				f.Errors[""] = strings.TrimSpace(f.Errors[""] + " The product list could not be read just now; only the products you ticked are listed.")
-			}
-		}
-		return h.renderCouponForm(c, status, f, page, products)
-	}
-	if f.Errors.Any() {
-		return rerender(http.StatusUnprocessableEntity)
-	}
-	p := apiclient.CreateCouponParams{CouponCode: f.code, DateExpire: f.expires, Type: f.typ, PercentageOff: f.percent,
-		ValueOff: f.value, MinimumPurchase: f.minimum}
-	sent := url.Values{"date_expire": {f.expires}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
-	for k, v := range map[string]string{"coupon_code": f.code, "percentage_off": f.percent, "value_off": f.value} {
-		if v != "" {
-			sent.Set(k, v)
-		}
-	}
-	f.products(sent)
-	if f.typ == "product" {
-		if f.all {
-			p.SelectAll = apiclient.Bool(true)
-		} else {
-			p.ProductIDs = f.ids
-		}
-	}
-	target := "coupon:new"
-	if f.code != "" {
-		target = "coupon:" + f.code
-	}
-	out, err := h.wr.Do(c, Write{Action: "coupons.create", Permission: auth.CouponsEdit, Target: target, Key: vals.Get("_idem"), Params: sent,
-		Call: func(ctx context.Context) (string, error) {
-			r, err := h.api.CreateCoupon(ctx, p)
-			if err != nil {
-				return "", err
-			}
-			return r.CouponCode.Value, nil
-		}})
-	if err != nil {
-		return err
-	}
-	if !out.Succeeded() {
-		couponAPIError(f, out)
-		page.key = NewFormKey()
-		return rerender(http.StatusUnprocessableEntity)
-	}
-	code := couponOr(out.ID, f.code)
-	if !couponCodePattern.MatchString(code) {
-		h.flash(c, "ok", "Coupon created.")
-		return redirect(c, "/coupons")
-	}
-	h.flash(c, "ok", "Coupon "+code+" created.")
-	return redirect(c, "/coupons/"+code)
-}
-
-func couponOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func editCouponPage(code, key string) couponFormPage {
-	return couponFormPage{title: "Edit coupon " + code, action: "/coupons/" + code, cancel: "/coupons/" + code, submit: "Save changes", key: key}
-}
-
-// couponAndProducts reads the coupon of the path and the catalogue at once.
-func (h *couponsHandler) couponAndProducts(c echo.Context) (*apiclient.Coupon, string, []apiclient.Product, error) {
-	if _, err := couponCode(c); err != nil {
-		return nil, "", nil, err
-	}
-	var (
-		wg       sync.WaitGroup
-		products []apiclient.Product
-		perr     error
-	)
-	wg.Go(func() { products, perr = h.couponProducts(c.Request().Context()) })
-	cp, code, err := h.coupon(c)
-	wg.Wait()
-	if err == nil {
-		err = perr
-	}
-	return cp, code, products, err
-}
-
-func (h *couponsHandler) editForm(c echo.Context) error {
-	cp, code, products, err := h.couponAndProducts(c)
-	if err != nil {
-		return err
-	}
-	f := &couponForm{codeField: "new_code", Code: cp.CouponCode.Or(code), Type: strings.ToLower(cp.Type.Value),
-		Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value, Applies: "all", Errors: form.Errors{}}
-	if pct, ok := cp.PercentOff(); ok {
-		f.Discount, f.Amount = "percent", pct
-	} else if !cp.ValueOff.Blank() {
-		f.Discount, f.Amount = "value", cp.ValueOff.Value
-	}
-	if f.Type == "product" && !couponAllProducts(cp) {
-		f.Applies = "some"
-		for _, p := range cp.Products {
-			f.Ticked = append(f.Ticked, p.ProductID.Value)
-		}
-	}
-	return h.renderCouponForm(c, http.StatusOK, f, editCouponPage(code, NewFormKey()), products)
-}
-
-func (h *couponsHandler) update(c echo.Context) error {
-	cp, code, products, err := h.couponAndProducts(c)
-	if err != nil {
-		return err
-	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f := readCouponForm(vals, "new_code")
-	f.validate(vals, couponCheck{today: h.now().UTC(), keepExpiry: cp.DateExpire.Value, known: couponKnownProducts(products)})
-	page := editCouponPage(code, ocKeepKey(vals.Get("_idem")))
-	if f.Errors.Any() {
-		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
-	}
-	p := apiclient.UpdateCouponParams{CouponCode: code, Type: f.typ, MinimumPurchase: &f.minimum}
-	sent := url.Values{"coupon_code": {code}, "type": {f.typ}, "minimum_purchase": {f.minimum}}
-	if f.code != code && f.code != cp.CouponCode.Value {
-		p.NewCode = &f.code
-		sent.Set("new_code", f.code)
-	}
-	if f.expires != cp.DateExpire.Value {
-		p.DateExpire = &f.expires
-		sent.Set("date_expire", f.expires)
-	}
-	switch {
-	case f.percent != "":
-		p.PercentageOff = &f.percent
-		sent.Set("percentage_off", f.percent)
-	case f.value != "":
-		p.ValueOff = &f.value
-		sent.Set("value_off", f.value)
-	}
-	f.products(sent)
-	if f.typ == "product" {
-		if f.all {
-			p.SelectAll = apiclient.Bool(true)
-		} else {
-			p.ProductIDs = f.ids
-		}
-	}
-	out, err := h.wr.Do(c, Write{Action: "coupons.update", Permission: auth.CouponsEdit, Target: "coupon:" + code, Key: vals.Get("_idem"),
-		Params: sent, Before: couponBefore(cp),
-		Call: func(ctx context.Context) (string, error) {
-			r, err := h.api.UpdateCoupon(ctx, p)
-			if err != nil {
-				return "", err
-			}
-			return r.CouponCode.Value, nil
-		}})
-	if err != nil {
-		return err
-	}
-	if !out.Succeeded() {
-		couponAPIError(f, out)
-		page.key = NewFormKey()
-		return h.renderCouponForm(c, http.StatusUnprocessableEntity, f, page, products)
-	}
-	now := couponOr(out.ID, f.code)
-	if !couponCodePattern.MatchString(now) {
-		now = f.code
-	}
-	msg := "Coupon " + now + " saved."
-	if p.NewCode != nil {
-		msg = "Coupon " + code + " renamed to " + now + " and saved."
-	}
-	h.flash(c, "ok", msg)
-	return redirect(c, "/coupons/"+now)
+	return v
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -48,11 +47,7 @@ func ocCouponProducts(cp *apiclient.Coupon) string {
 
 // ocCodes lists the coupon codes of the list page's rows, in order.
 func ocCodes(body string) []string {
-	var out []string
-	for _, m := range regexp.MustCompile(`<td data-label="Code"><a href="/coupons/[^"]+">([^<]+)</a>`).FindAllStringSubmatch(body, -1) {
-		out = append(out, m[1])
-	}
-	return out
+	return texts(body, `td[data-label="Code"] a[href^="/coupons/"]`)
 }
 
 const (
@@ -152,7 +147,7 @@ func TestCouponListFilterSortAndPage(t *testing.T) {
 		t.Fatal("no next link")
 	}
 	resp := b.get(html.UnescapeString(next[1]), "HX-Request", "true")
-	if strings.Contains(b.body, "<html") || !regexp.MustCompile(`<form id="cp-filters"[^>]*hx-swap-oob="true"`).MatchString(b.body) ||
+	if strings.Contains(b.body, "<html") || strings.Contains(b.body, "<form") || !regexp.MustCompile(`<div id="cp-sort"[^>]*hx-swap-oob="true"`).MatchString(b.body) ||
 		!strings.Contains(b.body, `<option value="code" selected>`) {
 		t.Fatalf("htmx page 2 is not the fragment: %.300s", b.body)
 	}
@@ -427,78 +422,19 @@ func TestCouponUpdate(t *testing.T) {
 func TestCouponUpstreamFailures(t *testing.T) {
 	h, up := newOCHarness(t)
 	b, _ := h.signedInAs("catalogue")
-	for _, tc := range []struct {
-		name   string
-		setup  func()
-		status int
-		want   string
-	}{
-		{"html instead of JSON", func() { up.setMode("html") }, http.StatusBadGateway, "could not read"},
-		{"hangs", func() { up.setMode("hang") }, http.StatusGatewayTimeout, "did not answer in time"},
-		{"401", func() {
-			h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"list_coupons": "UNAUTHORIZED", "detail_coupon": "UNAUTHORIZED"}})
-		}, http.StatusBadGateway, "refused the panel's API credentials"},
-	} {
-		t.Run("read "+tc.name, func(t *testing.T) {
-			tc.setup()
-			defer func() { up.setMode(""); h.sb.SetFaults(sandbox.Faults{}) }()
-			for _, p := range []string{"/coupons", "/coupons/TENOFF"} {
-				resp := b.get(p)
-				if resp.StatusCode != tc.status || !strings.Contains(html.UnescapeString(b.body), tc.want) || !strings.Contains(b.body, ">Try again</a>") {
-					t.Errorf("%s: %d %.300s", p, resp.StatusCode, b.body)
-				}
-			}
-			// htmx asks for a fragment: the message goes to the flash region.
-			resp := b.get("/coupons?type=sale", "HX-Request", "true")
-			if resp.Header.Get("HX-Retarget") != "#flash" || !strings.Contains(html.UnescapeString(b.body), tc.want) {
-				t.Errorf("htmx read: %q %.200s", resp.Header.Get("HX-Retarget"), b.body)
-			}
+	checkReadFaults(t, h, up, b, readFaults(h, up, "list_coupons", "detail_coupon"), "/coupons?type=sale", "/coupons", "/coupons/TENOFF")
+	for _, tc := range writeFaults(h, up, "create_coupon") {
+		t.Run("write create "+tc.name, func(t *testing.T) {
+			checkWriteFault(t, h, up, b, tc, writeCase{formPage: "/coupons/new", post: "/coupons", method: "create_coupon",
+				form: ocCouponForm("", "coupon_code", "FAILS-"+tc.name), kept: []string{"coupon_code"}})
 		})
 	}
-	for _, tc := range []struct {
-		name, method string
-		setup        func()
-		want         string
-	}{
-		{"create 500", "create_coupon", func() {
-			h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"create_coupon": "INTERNAL_ERROR"}})
-		}, "internal error"},
-		{"create hangs", "create_coupon", func() { up.setMode("hang") }, "not known whether the change was made"},
-		{"update 500", "update_coupon", func() {
-			h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"update_coupon": "INTERNAL_ERROR"}})
-		}, "internal error"},
-	} {
-		t.Run("write "+tc.name, func(t *testing.T) {
-			path, form := "/coupons", ocCouponForm("", "coupon_code", "FAILS-"+tc.method)
-			if tc.method == "update_coupon" {
-				path = "/coupons/TENOFF"
-				form = ocCouponForm("", "coupon_code", "\x00", "new_code", "TENOFF-2", "discount", "value", "amount", "11")
-				b.get(path + "/edit")
-			} else {
-				b.get("/coupons/new")
-			}
-			key := ocFormKey(t, b)
-			form.Set("_idem", key)
-			tc.setup()
-			before := up.count(tc.method)
-			resp := b.post(path, form)
-			up.setMode("")
-			h.sb.SetFaults(sandbox.Faults{})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			if n := up.count(tc.method) - before; n != 1 {
-				t.Errorf("%d calls, want exactly 1 (no automatic retry)", n)
-			}
-			if msg := ocTopErr(b.body); !strings.Contains(msg, tc.want) {
-				t.Errorf("message %q", msg)
-			}
-			if ocFormKey(t, b) == key {
-				t.Error("key not renewed")
-			}
-			if v := form.Get("coupon_code") + form.Get("new_code"); !strings.Contains(b.body, `value="`+v+`"`) {
-				t.Errorf("input %q not kept", v)
-			}
+	// An update reads the coupon and the catalogue first, so only a fault of
+	// the write itself reaches the write.
+	for _, tc := range writeFaults(h, up, "update_coupon")[:1] {
+		t.Run("write update "+tc.name, func(t *testing.T) {
+			checkWriteFault(t, h, up, b, tc, writeCase{formPage: "/coupons/TENOFF/edit", post: "/coupons/TENOFF", method: "update_coupon",
+				form: ocCouponForm("", "coupon_code", "\x00", "new_code", "TENOFF-2", "discount", "value", "amount", "11"), kept: []string{"new_code"}})
 		})
 	}
 	h.assertNoSecretsInLogs()
@@ -511,24 +447,9 @@ func TestCouponParallelCreatesMakeOneCall(t *testing.T) {
 	f := ocCouponForm(ocFormKey(t, b), "coupon_code", "ONCE")
 	f.Set("_csrf", b.csrf)
 	h.sb.SetFaults(sandbox.Faults{Latency: 200 * time.Millisecond})
-	var wg sync.WaitGroup
-	status := make([]int, 2)
-	for i := range status {
-		wg.Go(func() {
-			req, _ := http.NewRequest(http.MethodPost, h.ts.URL+"/coupons", strings.NewReader(f.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Origin", h.ts.URL)
-			resp, err := b.c.Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			status[i] = resp.StatusCode
-		})
-	}
-	wg.Wait()
+	resps := b.postTwiceAtOnce(t, "/coupons", f)
 	h.sb.SetFaults(sandbox.Faults{})
+	status := []int{resps[0].StatusCode, resps[1].StatusCode}
 	if n := h.sb.Calls("create_coupon"); n != 1 {
 		t.Fatalf("%d create_coupon calls", n)
 	}
@@ -567,7 +488,7 @@ func TestCouponDeleteNeedsConfirmation(t *testing.T) {
 	h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"delete_coupon": "INTERNAL_ERROR"}})
 	resp := b.post("/coupons/MUG_5OFF/delete", url.Values{"_idem": {key}})
 	h.sb.SetFaults(sandbox.Faults{})
-	if resp.StatusCode != http.StatusUnprocessableEntity || ocTopErr(b.body) == "" || ocFormKey(t, b) == key {
+	if resp.StatusCode != http.StatusBadGateway || ocTopErr(b.body) == "" || ocFormKey(t, b) == key {
 		t.Errorf("failed delete: %d %q", resp.StatusCode, ocTopErr(b.body))
 	}
 }

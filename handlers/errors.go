@@ -64,21 +64,15 @@ func (w *web) describe(err error) errpage.View {
 		case http.StatusNotFound:
 			v.Title, v.Message = "Page not found", "There is nothing at this address. Check the link, or start again from the home page."
 		case http.StatusForbidden:
-			v.Title, v.Message = "Not allowed", "Your role does not include this. If you need it for your work, ask an admin to change your role."
-			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(http.StatusForbidden) {
-				v.Message = msg
-			}
+			v.Title, v.Message = "Not allowed", ownMessage(he, "Your role does not include this. If you need it for your work, ask an admin to change your role.")
 		case http.StatusMethodNotAllowed:
 			v.Title, v.Message = "Not allowed", "This address does not accept that kind of request."
 		case http.StatusRequestEntityTooLarge:
 			v.Title, v.Message = "Too much data", "What you sent is larger than the panel accepts. Shorten the text and try again."
 		case http.StatusBadRequest:
-			v.Title, v.Message = "Bad request", "The request could not be understood."
-			if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(http.StatusBadRequest) {
-				v.Message = msg
-			}
+			v.Title, v.Message = "Bad request", ownMessage(he, "The request could not be understood.")
 		case http.StatusUnauthorized:
-			v.Title, v.Message, v.SignIn = "Please sign in", "Your session has ended. Sign in again to carry on.", true
+			v.Title, v.Message, v.SignInURL = "Please sign in", "Your session has ended. Sign in again to carry on.", w.paths.Login()
 		case http.StatusTooManyRequests:
 			v.Title, v.Message = "Too many requests", "Please wait a moment and try again."
 		case http.StatusServiceUnavailable:
@@ -100,6 +94,15 @@ func (w *web) describe(err error) errpage.View {
 	}
 	return errpage.View{Status: http.StatusInternalServerError, Title: "Something went wrong",
 		Message: "The panel hit an unexpected problem. It has been logged; try again."}
+}
+
+// ownMessage is the message the handler gave an HTTP error, or fallback
+// when it gave none (echo's default is the status text).
+func ownMessage(he *echo.HTTPError, fallback string) string {
+	if msg, ok := he.Message.(string); ok && msg != "" && msg != http.StatusText(he.Code) {
+		return msg
+	}
+	return fallback
 }
 
 func isUpstream(err error) bool {

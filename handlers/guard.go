@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -33,6 +34,14 @@ type viewer struct {
 	Full bool
 }
 
+// Can reports whether the viewer may do what p names. It is the one place a
+// permission is computed from the person: today from their role's fixed
+// set; custom roles with stored permission sets plug in here. A nil viewer
+// (nobody signed in) may do nothing.
+func (v *viewer) Can(p auth.Permission) bool {
+	return v != nil && v.Role.Can(p)
+}
+
 func viewerOf(c echo.Context) *viewer {
 	v, _ := c.Get(keyViewer.String()).(*viewer)
 	return v
@@ -50,6 +59,8 @@ type guard struct {
 	baseURL  string
 	log      *slog.Logger
 	audit    *Auditor
+	now      func() time.Time
+	paths    paths
 }
 
 // loadVisit reads the visitor's cookie and session before any handler runs,
@@ -71,6 +82,7 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 			v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(vis.User) && !vis.User.MustChangePassword
 			c.Set(keyViewer.String(), v)
 		}
+		c.Set(keyRequest.String(), newRequest(c, g.now))
 		return next(c)
 	}
 }
@@ -157,10 +169,10 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 				return next(c)
 			}
 			vis := visitOf(c)
-			v := viewerOf(c)
+			v := requestOf(c).viewer
 			if p == permPasswordChecked {
 				if v == nil || !g.secondFactorDue(vis) {
-					return redirect(c, "/login")
+					return redirect(c, g.paths.Login())
 				}
 				return next(c)
 			}
@@ -168,21 +180,21 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 				return g.toLogin(c)
 			}
 			if g.secondFactorDue(vis) {
-				return redirect(c, "/login/2fa")
+				return redirect(c, g.paths.SecondFactor())
 			}
 			if p == permEnrolling {
 				return next(c)
 			}
 			if v.User.MustChangePassword {
-				return redirect(c, "/me/password")
+				return redirect(c, g.paths.MePassword())
 			}
 			if g.enrolmentDue(v.User) {
-				return redirect(c, "/me/2fa")
+				return redirect(c, g.paths.MeSecondFactor())
 			}
-			if p == auth.SignedIn || v.Role.Can(p) {
+			if p == auth.SignedIn || v.Can(p) {
 				return next(c)
 			}
-			g.audit.Record(c, AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
+			g.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
 				Outcome: OutcomeDenied, Detail: "missing permission " + string(p)})
 			return echo.NewHTTPError(http.StatusForbidden)
 		}
@@ -193,7 +205,7 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 // they were going when that was a page they could read (GET).
 func (g *guard) toLogin(c echo.Context) error {
 	r := c.Request()
-	target := "/login"
+	target := g.paths.Login()
 	if r.Method == http.MethodGet && !htmx.IsRequest(r) {
 		target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 	} else if htmx.IsRequest(r) {

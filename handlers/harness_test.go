@@ -358,3 +358,30 @@ func (h *harness) assertNoSecretsInLogs(extra ...string) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// postTwiceAtOnce sends the same form twice at the same moment, as a double
+// tap does, and returns both answers (bodies closed).
+func (b *browser) postTwiceAtOnce(t *testing.T, path string, form url.Values) [2]*http.Response {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		resps [2]*http.Response
+	)
+	for i := range resps {
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, b.h.ts.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Origin", b.h.ts.URL)
+			resp, err := b.c.Do(req)
+			if err != nil {
+				t.Error(err)
+				resps[i] = &http.Response{Header: http.Header{}}
+				return
+			}
+			resp.Body.Close()
+			resps[i] = resp
+		})
+	}
+	wg.Wait()
+	return resps
+}

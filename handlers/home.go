@@ -35,18 +35,20 @@ type homeHandler struct {
 	companyAt time.Time
 }
 
+// homeTiles are the home page's task links: a route name, a hint and the
+// permission that shows the tile.
 var homeTiles = []struct {
-	label, href, hint string
-	perm              auth.Permission
+	label, route, hint string
+	perm               auth.Permission
 }{
-	{"Scan to ship", "/ship", "Scan a sale, scan the tracking number, next parcel.", auth.SalesShip},
-	{"Find a sale", "/sales", "By number, customer, e-mail, phone or date.", auth.SalesView},
-	{"Products", "/products", "Look up, create and edit products.", auth.ProductsView},
-	{"Options", "/options", "Product options and their values.", auth.OptionsView},
-	{"Coupons", "/coupons", "Discount codes and what they apply to.", auth.CouponsView},
-	{"Account", "/account", "Contact and company details.", auth.AccountView},
-	{"Team", "/users", "Add people, set roles, reset access.", auth.UsersManage},
-	{"Audit log", "/audit", "Who did what, when.", auth.AuditView},
+	{"Scan to ship", "ship.screen", "Scan a sale, scan the tracking number, next parcel.", auth.SalesShip},
+	{"Find a sale", "sales.list", "By number, customer, e-mail, phone or date.", auth.SalesView},
+	{"Products", "products.list", "Look up, create and edit products.", auth.ProductsView},
+	{"Options", "options.list", "Product options and their values.", auth.OptionsView},
+	{"Coupons", "coupons.list", "Discount codes and what they apply to.", auth.CouponsView},
+	{"Account", "account", "Contact and company details.", auth.AccountView},
+	{"Team", "users.list", "Add people, set roles, reset access.", auth.UsersManage},
+	{"Audit log", "audit", "Who did what, when.", auth.AuditView},
 }
 
 // companyName reads the company name from the API, kept for five minutes so
@@ -73,20 +75,20 @@ func (h *homeHandler) companyName(ctx context.Context) (string, error) {
 
 func (h *homeHandler) show(c echo.Context) error {
 	ctx := c.Request().Context()
-	v := viewerOf(c)
-	view := homepage.View{Name: v.User.Name}
+	rq := requestOf(c)
+	view := homepage.View{Name: rq.User().Name}
 	name, err := h.companyName(ctx)
 	if err != nil {
-		h.log.Warn("company info for home page", "request_id", RequestIDOf(c), "error", err)
+		h.log.Warn("company info for home page", "request_id", rq.ID, "error", err)
 		view.UpstreamError = upstreamView(err).Message
 	}
 	view.Company = name
 	for _, t := range homeTiles {
-		if h.linkable(v, t.href, t.perm) {
-			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: t.href, Hint: t.hint})
+		if rq.Can(t.perm) {
+			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: h.paths.to(t.route), Hint: t.hint})
 		}
 	}
-	recent, err := h.audit.ListAudit(ctx, store.AuditFilter{UserID: v.User.ID, Limit: 8})
+	recent, err := h.audit.ListAudit(ctx, store.AuditFilter{UserID: rq.User().ID, Limit: 8})
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func (h *loginHandler) form(c echo.Context) error {
 		return redirect(c, SafeNext(c.QueryParam("next")))
 	}
 	vis := visitOf(c)
-	view := signin.Login{CSRF: vis.CSRF, Next: SafeNext(c.QueryParam("next"))}
+	view := signin.Login{Action: h.paths.Login(), CSRF: vis.CSRF, Next: SafeNext(c.QueryParam("next"))}
 	if vis.Ended == "expired" {
 		view.Notice = "Your session has expired. Please sign in again."
 	}
@@ -67,9 +67,9 @@ func (h *loginHandler) form(c echo.Context) error {
 func (h *loginHandler) submit(c echo.Context) error {
 	ctx := c.Request().Context()
 	vis := visitOf(c)
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	email := strings.ToLower(in.Text("email", form.Text{Label: "E-mail", Max: 254}))
@@ -82,9 +82,9 @@ func (h *loginHandler) submit(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
 			Params: url.Values{"email": {email}}})
-		view := signin.Login{CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
+		view := signin.Login{Action: h.paths.Login(), CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
 		s := h.shell(c, "Sign in")
 		s.Narrow = true
 		return h.renderShell(c, http.StatusUnauthorized, s, signin.LoginPage(view), nil)
@@ -94,14 +94,14 @@ func (h *loginHandler) submit(c echo.Context) error {
 		return err
 	}
 	if !secondDone {
-		h.audit.Record(c, AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
 			Detail: "password accepted; second factor due"})
-		return redirect(c, "/login/2fa?next="+url.QueryEscape(next))
+		return redirect(c, withQuery(h.paths.SecondFactor(), url.Values{"next": {next}}))
 	}
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
 	return redirect(c, next)
 }
 
@@ -147,7 +147,7 @@ func (h *loginHandler) check(ctx context.Context, email, password, ip string) (*
 func (h *loginHandler) secondFactorForm(c echo.Context) error {
 	s := h.shell(c, "Second step")
 	s.Narrow = true
-	view := signin.SecondFactor{CSRF: visitOf(c).CSRF, Next: SafeNext(c.QueryParam("next"))}
+	view := signin.SecondFactor{Action: h.paths.SecondFactor(), LogoutURL: h.paths.Logout(), CSRF: requestOf(c).CSRF(), Next: SafeNext(c.QueryParam("next"))}
 	return h.renderShell(c, http.StatusOK, s, signin.SecondFactorPage(view), nil)
 }
 
@@ -175,10 +175,10 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 				return err
 			}
 		}
-		h.audit.Record(c, AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
 		s := h.shell(c, "Second step")
 		s.Narrow = true
-		view := signin.SecondFactor{CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: "That code is not valid, or was already used. Try the newest code from your app."}
+		view := signin.SecondFactor{Action: h.paths.SecondFactor(), LogoutURL: h.paths.Logout(), CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: "That code is not valid, or was already used. Try the newest code from your app."}
 		if blocked {
 			view.Error = "Too many wrong codes. Wait a few minutes and try again."
 		}
@@ -194,7 +194,7 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
 	if how == "recovery code" {
 		n, _ := h.users.CountRecoveryCodes(ctx, u.ID)
 		vis.AddFlash("warn", "You signed in with a recovery code. "+plural(n, "recovery code")+" left; make new ones on your profile if you are running low.")
@@ -221,7 +221,7 @@ func verifySecondFactor(ctx context.Context, users userStore, u *store.User, cod
 func (h *loginHandler) logout(c echo.Context) error {
 	vis := visitOf(c)
 	if v := viewerOf(c); v != nil {
-		h.audit.Record(c, AuditEntry{Action: "logout", Outcome: OutcomeOK})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "logout", Outcome: OutcomeOK})
 	}
 	if err := h.sessions.End(c.Request().Context(), vis); err != nil {
 		return err
@@ -229,7 +229,7 @@ func (h *loginHandler) logout(c echo.Context) error {
 	// Ask the browser to forget anything it kept of the signed-in pages.
 	c.Response().Header().Set("Clear-Site-Data", `"cache"`)
 	vis.AddFlash("ok", "You are signed out.")
-	return redirect(c, "/login")
+	return redirect(c, h.paths.Login())
 }
 
 // SafeNext returns target when it is a path on this site, and "/" otherwise.

@@ -22,6 +22,12 @@ type meHandler struct {
 	now      func() time.Time
 }
 
+// links are the addresses of one's own account pages.
+func (h *meHandler) links() mepage.Links {
+	return mepage.Links{Password: h.paths.MePassword(), SecondFactor: h.paths.MeSecondFactor(), Recovery: h.paths.MeRecovery(),
+		Sessions: h.paths.MeSessions(), EndOthers: h.paths.MeEndOthers()}
+}
+
 func (h *meHandler) show(c echo.Context) error {
 	v := viewerOf(c)
 	n, err := h.users.CountRecoveryCodes(c.Request().Context(), v.User.ID)
@@ -29,22 +35,22 @@ func (h *meHandler) show(c echo.Context) error {
 		return err
 	}
 	view := mepage.Profile{Name: v.User.Name, Email: v.User.Email, Role: v.Role.Label(), TwoFactor: v.User.TOTPEnabled,
-		RecoveryLeft: n, LastLogin: formatTime(v.User.LastLoginAt), CSRF: visitOf(c).CSRF}
+		RecoveryLeft: n, LastLogin: formatTime(v.User.LastLoginAt), CSRF: requestOf(c).CSRF(), Links: h.links()}
 	return h.render(c, http.StatusOK, "Your account", mepage.ProfilePage(view), nil)
 }
 
 func (h *meHandler) passwordForm(c echo.Context) error {
 	v := viewerOf(c)
-	view := mepage.Password{CSRF: visitOf(c).CSRF, Forced: v.User.MustChangePassword}
+	view := mepage.Password{CSRF: requestOf(c).CSRF(), Links: h.links(), Forced: v.User.MustChangePassword}
 	return h.render(c, http.StatusOK, "Change password", mepage.PasswordPage(view), nil)
 }
 
 func (h *meHandler) changePassword(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	current := in.Password("current_password", "Current password", true)
@@ -64,8 +70,8 @@ func (h *meHandler) changePassword(c echo.Context) error {
 		}
 	}
 	if in.Errors.Any() {
-		h.audit.Record(c, AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
-		view := mepage.Password{CSRF: visitOf(c).CSRF, Forced: v.User.MustChangePassword, Errors: in.Errors}
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
+		view := mepage.Password{CSRF: requestOf(c).CSRF(), Links: h.links(), Forced: v.User.MustChangePassword, Errors: in.Errors}
 		return h.render(c, http.StatusUnprocessableEntity, "Change password", mepage.PasswordPage(view), nil)
 	}
 	hash, err := h.hasher.Hash(ctx, next)
@@ -83,10 +89,10 @@ func (h *meHandler) changePassword(c echo.Context) error {
 			return err
 		}
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.password.change", Target: userTarget(u.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(u.ID), Outcome: OutcomeOK,
 		Detail: "other sessions ended: " + itoa(ended)})
 	h.flash(c, "ok", "Your password is changed.")
-	return redirect(c, "/me")
+	return redirect(c, h.paths.Me())
 }
 
 // secondFactorForm shows the enrolment page. A secret is made on first visit
@@ -107,7 +113,7 @@ func (h *meHandler) secondFactorForm(c echo.Context) error {
 func (h *meHandler) enrolView(c echo.Context, codeErr string) (mepage.Enrol, error) {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	view := mepage.Enrol{CSRF: visitOf(c).CSRF, Enabled: v.User.TOTPEnabled, Required: !v.Full, Error: codeErr}
+	view := mepage.Enrol{CSRF: requestOf(c).CSRF(), Links: h.links(), Enabled: v.User.TOTPEnabled, Required: !v.Full, Error: codeErr}
 	if v.User.TOTPEnabled {
 		return view, nil
 	}
@@ -148,7 +154,7 @@ func (h *meHandler) enrol(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
 	if v.User.TOTPEnabled || v.User.TOTPSecret == "" {
-		return redirect(c, "/me/2fa")
+		return redirect(c, h.paths.MeSecondFactor())
 	}
 	code := strings.TrimSpace(c.FormValue("code"))
 	step, ok := auth.VerifyTOTP(v.User.TOTPSecret, code, h.now())
@@ -160,7 +166,7 @@ func (h *meHandler) enrol(c echo.Context) error {
 		ok = fresh
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "me.2fa.enrol", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.enrol", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
 		view, err := h.enrolView(c, "That code does not match. Check the phone's clock and enter the newest code.")
 		if err != nil {
 			return err
@@ -182,7 +188,7 @@ func (h *meHandler) enrol(c echo.Context) error {
 	if err := h.sessions.CompleteSecondFactor(ctx, visitOf(c), c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.2fa.enrol", Target: userTarget(u.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.enrol", Target: userTarget(u.ID), Outcome: OutcomeOK})
 	return h.showRecoveryCodes(c, codes)
 }
 
@@ -201,7 +207,7 @@ func (h *meHandler) replaceRecoveryCodes(c echo.Context, userID int64) ([]string
 func (h *meHandler) showRecoveryCodes(c echo.Context, codes []string) error {
 	s := h.shell(c, "Recovery codes")
 	s.NoHistory = true
-	return h.renderShell(c, http.StatusOK, s, mepage.RecoveryCodesPage(mepage.RecoveryCodes{Codes: codes, Next: "/me"}), nil)
+	return h.renderShell(c, http.StatusOK, s, mepage.RecoveryCodesPage(mepage.RecoveryCodes{Codes: codes, Next: h.paths.Me()}), nil)
 }
 
 // newRecoveryCodes replaces the recovery codes after the password is given
@@ -214,7 +220,7 @@ func (h *meHandler) newRecoveryCodes(c echo.Context) error {
 		return err
 	}
 	if !ok || !v.User.TOTPEnabled {
-		h.audit.Record(c, AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
 		view, err := h.enrolView(c, "")
 		if err != nil {
 			return err
@@ -226,7 +232,7 @@ func (h *meHandler) newRecoveryCodes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
 	return h.showRecoveryCodes(c, codes)
 }
 
@@ -236,9 +242,9 @@ func (h *meHandler) sessionsList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := mepage.Sessions{CSRF: visitOf(c).CSRF}
+	view := mepage.Sessions{CSRF: requestOf(c).CSRF(), Links: h.links()}
 	for _, s := range list {
-		view.Sessions = append(view.Sessions, mepage.Session{ID: s.ID, Current: s.ID == v.Session.ID,
+		view.Sessions = append(view.Sessions, mepage.Session{ID: s.ID, Current: s.ID == v.Session.ID, EndURL: h.paths.MeEndSession(s.ID),
 			Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
 	}
 	return h.render(c, http.StatusOK, "Your sessions", mepage.SessionsPage(view), nil)
@@ -258,9 +264,9 @@ func (h *meHandler) endSession(c echo.Context) error {
 			if err := h.users.RevokeSession(ctx, sid, h.now()); err != nil {
 				return err
 			}
-			h.audit.Record(c, AuditEntry{Action: "me.sessions.end", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
+			h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.sessions.end", Target: userTarget(v.User.ID), Outcome: OutcomeOK})
 			h.flash(c, "ok", "That session is ended.")
-			return redirect(c, "/me/sessions")
+			return redirect(c, h.paths.MeSessions())
 		}
 	}
 	return echo.NewHTTPError(http.StatusNotFound)
@@ -272,8 +278,8 @@ func (h *meHandler) endOtherSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "me.sessions.end_others", Target: userTarget(v.User.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.sessions.end_others", Target: userTarget(v.User.ID), Outcome: OutcomeOK,
 		Detail: "ended: " + itoa(n)})
 	h.flash(c, "ok", "Signed out everywhere else ("+plural(n, "session")+").")
-	return redirect(c, "/me/sessions")
+	return redirect(c, h.paths.MeSessions())
 }

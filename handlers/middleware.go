@@ -19,11 +19,11 @@ const (
 	keyNonce ctxKey = iota
 	keyRequestID
 	keyViewer
-	keyRoute
+	keyRequest
 )
 
 func (k ctxKey) String() string {
-	return [...]string{"bo.nonce", "bo.reqid", "bo.viewer", "bo.route"}[k]
+	return [...]string{"bo.nonce", "bo.reqid", "bo.viewer", "bo.request"}[k]
 }
 
 func newNonce() string {

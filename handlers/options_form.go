@@ -1,10 +1,6 @@
 package handlers
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -62,7 +58,7 @@ func readOptionForm(vals url.Values) (*optionForm, error) {
 	if k, ok := vals["known"]; ok {
 		f.knownSent = true
 		for _, id := range strings.Fields(strings.Join(k, " ")) {
-			if form.IsDigits(id, 19) && len(f.Known) < 2*optionMaxRows {
+			if form.IsDigits(id, apiIDMaxDigits) && len(f.Known) < 2*optionMaxRows {
 				f.Known = append(f.Known, id)
 			}
 		}
@@ -75,6 +71,16 @@ func readOptionForm(vals url.Values) (*optionForm, error) {
 		f.Rows = append(f.Rows, r)
 	}
 	return f, nil
+}
+
+// postedOptionForm reads the posted option form.
+func postedOptionForm(c echo.Context) (url.Values, *optionForm, error) {
+	vals, err := posted(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := readOptionForm(vals)
+	return vals, f, err
 }
 
 // restructure applies the no-JavaScript row buttons: "Add a value" adds an
@@ -162,55 +168,41 @@ type optionFormPage struct {
 	done, notDone                      []string
 }
 
-func (h *optionsHandler) renderOptionForm(c echo.Context, status int, f *optionForm, p optionFormPage) error {
-	v := optionspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: visitOf(c).CSRF,
-		Key: p.key, Name: f.Name, Next: itoa(len(f.Rows)), Errors: f.Errors, Done: p.done, NotDone: p.notDone,
-		Known: strings.Join(f.Known, " ")}
+// optionFormView draws the option form f as page p asks.
+func optionFormView(rq *request, paths paths, f *optionForm, p optionFormPage) optionspage.Form {
+	v := optionspage.Form{Title: p.title, Action: p.action, Cancel: p.cancel, Submit: p.submit, CSRF: rq.CSRF(),
+		Key: p.key, Name: f.Name, Next: itoa(len(f.Rows)), RowURL: paths.OptionValueRow(), Errors: f.Errors,
+		Done: p.done, NotDone: p.notDone, Known: strings.Join(f.Known, " ")}
 	for i, r := range f.Rows {
 		v.Rows = append(v.Rows, optionspage.ValueRow{Index: itoa(i), ID: r.ID, Name: r.Name, Surcharge: r.Surcharge,
-			NameErr: f.Errors["value_name."+itoa(i)], SurchargeErr: f.Errors["value_surcharge."+itoa(i)]})
+			NameErr: f.Errors["value_name."+itoa(i)], SurchargeErr: f.Errors["value_surcharge."+itoa(i)], RowURL: v.RowURL})
 	}
-	return h.render(c, status, p.title, optionspage.FormPage(v), nil)
+	return v
 }
 
-// ocKeepKey keeps a form's key when the form is shown again without having
-// been sent, or gives a new one when the posted key is not a valid key.
-func ocKeepKey(k string) string {
-	if validFormKey(k) {
-		return k
-	}
-	return NewFormKey()
+func (h *optionsHandler) renderOptionForm(c echo.Context, status int, f *optionForm, p optionFormPage) error {
+	return h.render(c, status, p.title, optionspage.FormPage(optionFormView(requestOf(c), h.paths, f, p)), nil)
 }
 
-func newOptionPage(key string) optionFormPage {
-	return optionFormPage{title: "New option", action: "/options", cancel: "/options", submit: "Create option", key: key}
+func (h *optionsHandler) newOptionPage(key string) optionFormPage {
+	return optionFormPage{title: "New option", action: h.paths.Options(), cancel: h.paths.Options(), submit: "Create option", key: key}
 }
 
 func (h *optionsHandler) newForm(c echo.Context) error {
 	f := &optionForm{Errors: form.Errors{}, Rows: []optionValueIn{{Surcharge: "0.00"}}}
-	return h.renderOptionForm(c, http.StatusOK, f, newOptionPage(NewFormKey()))
+	return h.renderOptionForm(c, http.StatusOK, f, h.newOptionPage(NewFormKey()))
 }
 
-// optionAPIError puts a failed write's error on the form.
-func optionAPIError(errs form.Errors, out Outcome) {
-	if out.Unknown() {
-		errs.Add("", outcomeMessage(out))
-		return
-	}
-	applyAPIError(errs, out.Err, map[string]string{"option_name": "option_name",
-		"option_value_name": "values", "option_value_surcharge": "values", "option_value_id": "values"})
-}
+// optionFields maps the API's parameters to the option form's fields.
+var optionFields = map[string]string{"option_name": "option_name",
+	"option_value_name": "values", "option_value_surcharge": "values", "option_value_id": "values"}
 
 func (h *optionsHandler) create(c echo.Context) error {
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f, err := readOptionForm(vals)
+	vals, f, err := postedOptionForm(c)
 	if err != nil {
 		return err
 	}
-	page := newOptionPage(ocKeepKey(vals.Get("_idem")))
+	page := h.newOptionPage(keepFormKey(formKeyOf(c)))
 	if f.restructure(vals) {
 		return h.renderOptionForm(c, http.StatusOK, f, page)
 	}
@@ -223,32 +215,26 @@ func (h *optionsHandler) create(c echo.Context) error {
 		p.OptionValueNames = append(p.OptionValueNames, r.name)
 		p.OptionValueSurcharges = append(p.OptionValueSurcharges, r.surcharge)
 	}
-	out, err := h.wr.Do(c, Write{Action: "options.create", Permission: auth.OptionsEdit, Target: "option:new", Key: vals.Get("_idem"),
-		Params: url.Values{"option_name": {p.OptionName}, "option_value_name": p.OptionValueNames, "option_value_surcharge": p.OptionValueSurcharges},
-		Call: func(ctx context.Context) (string, error) {
-			r, err := h.api.CreateOption(ctx, p)
-			if err != nil {
-				return "", err
-			}
-			return r.OptionID.Value, nil
-		}})
+	out, err := h.wr.Do(c.Request().Context(), requestOf(c), Write{Action: "options.create", Permission: auth.OptionsEdit,
+		Target: "option:new", Key: formKeyOf(c),
+		Send: sendID(h.api.CreateOption, p, func(r *apiclient.OptionResult) string { return r.OptionID.Value })})
 	if err != nil {
 		return err
 	}
 	if !out.Succeeded() {
-		optionAPIError(f.Errors, out)
+		out.ApplyTo(f.Errors, optionFields)
 		page.key = NewFormKey()
-		return h.renderOptionForm(c, http.StatusUnprocessableEntity, f, page)
+		return h.renderOptionForm(c, out.Status(), f, page)
 	}
 	h.flash(c, "ok", "Option “"+f.name+"” created with "+plural(len(f.Rows), "value")+".")
-	if !form.IsDigits(out.ID, 19) {
-		return redirect(c, "/options")
+	if !form.IsDigits(out.ID, apiIDMaxDigits) {
+		return redirect(c, h.paths.Options())
 	}
-	return redirect(c, "/options/"+out.ID)
+	return redirect(c, h.paths.Option(out.ID))
 }
 
-func editOptionPage(id, name, key string) optionFormPage {
-	return optionFormPage{title: "Edit option " + name, action: "/options/" + id, cancel: "/options/" + id, submit: "Save changes", key: key}
+func (h *optionsHandler) editOptionPage(id, name, key string) optionFormPage {
+	return optionFormPage{title: "Edit option " + name, action: h.paths.Option(id), cancel: h.paths.Option(id), submit: "Save changes", key: key}
 }
 
 func (h *optionsHandler) editForm(c echo.Context) error {
@@ -256,246 +242,5 @@ func (h *optionsHandler) editForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderOptionForm(c, http.StatusOK, optionFormOf(o), editOptionPage(id, o.OptionName.Or("(no name)"), NewFormKey()))
-}
-
-// optionChange is one update_option call: update_option renames the option
-// and changes at most one value per call.
-type optionChange struct {
-	kind   string // "update", "add", "delete" or "rename"
-	slot   string // names the change within its form, for its idempotency key
-	label  string // what it does, in words
-	row    int    // the form row of an added value, else -1
-	params apiclient.UpdateOptionParams
-	before url.Values
-}
-
-func (ch optionChange) sent() url.Values {
-	v := url.Values{"option_id": {ch.params.OptionID}, "option_name": {ch.params.OptionName}}
-	if ch.params.OptionValueID != "" {
-		v.Set("option_value_id", ch.params.OptionValueID)
-	}
-	if ch.params.OptionValueName != nil {
-		v.Set("option_value_name", *ch.params.OptionValueName)
-	}
-	if ch.params.OptionValueSurcharge != nil {
-		v.Set("option_value_surcharge", *ch.params.OptionValueSurcharge)
-	}
-	return v
-}
-
-// ocSameMoney compares two amounts as money, "1.5" equal to "1.50".
-func ocSameMoney(a, b string) bool {
-	x, errA := form.ParseCents(a)
-	y, errB := form.ParseCents(b)
-	if errA != nil || errB != nil {
-		return a == b
-	}
-	return x == y
-}
-
-// planOptionChanges lists the calls that turn option o into what the form
-// asks for: value changes first, then additions, then removals (so the
-// option never drops to no value at all). Only values the form was drawn
-// with are removed. Every call carries the new name; a rename alone is one
-// call of its own.
-func planOptionChanges(o *apiclient.Option, f *optionForm) []optionChange {
-	id := o.OptionID.Value
-	cur := map[string]apiclient.OptionValue{}
-	for _, v := range o.OptionValues {
-		cur[v.OptionValueID.Value] = v
-	}
-	kept := map[string]bool{}
-	known := map[string]bool{}
-	for _, k := range f.Known {
-		known[k] = true
-	}
-	var updates, adds, deletes []optionChange
-	for i, r := range f.Rows {
-		name, sur := r.name, r.surcharge
-		if r.ID == "" {
-			adds = append(adds, optionChange{kind: "add", slot: "add:" + itoa(i), row: i,
-				label:  "Add the value “" + name + "” (surcharge " + sur + ")",
-				params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name, OptionValueName: &name, OptionValueSurcharge: &sur}})
-			continue
-		}
-		kept[r.ID] = true
-		old := cur[r.ID]
-		if old.OptionValueName.Value == name && ocSameMoney(old.OptionValueSurcharge.Value, sur) {
-			continue
-		}
-		updates = append(updates, optionChange{kind: "update", slot: "update:" + r.ID, row: -1,
-			label:  "Change the value “" + old.OptionValueName.Value + "” to “" + name + "” (surcharge " + sur + ")",
-			params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name, OptionValueID: r.ID, OptionValueName: &name, OptionValueSurcharge: &sur},
-			before: url.Values{"option_name": {o.OptionName.Value}, "option_value_name": {old.OptionValueName.Value},
-				"option_value_surcharge": {old.OptionValueSurcharge.Value}}})
-	}
-	for _, v := range o.OptionValues {
-		vid := v.OptionValueID.Value
-		if kept[vid] || (f.knownSent && !known[vid]) {
-			continue
-		}
-		deletes = append(deletes, optionChange{kind: "delete", slot: "delete:" + vid, row: -1,
-			label:  "Remove the value “" + v.OptionValueName.Value + "”",
-			params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name, OptionValueID: vid},
-			before: url.Values{"option_name": {o.OptionName.Value}, "option_value_name": {v.OptionValueName.Value},
-				"option_value_surcharge": {v.OptionValueSurcharge.Value}}})
-	}
-	changes := append(append(updates, adds...), deletes...)
-	if len(changes) == 0 && f.name != o.OptionName.Value {
-		changes = append(changes, optionChange{kind: "rename", slot: "rename", row: -1, label: "Rename the option to “" + f.name + "”",
-			params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name},
-			before: url.Values{"option_name": {o.OptionName.Value}}})
-	}
-	return changes
-}
-
-// ocDerivedKey gives each change of a multi-call form its own idempotency
-// key, derived from the form's key: sending the same form again repeats
-// none of the calls already made, and the keys stay unguessable because
-// the form's key is.
-func ocDerivedKey(formKey, slot string) string {
-	sum := sha256.Sum256([]byte("backoffice change\x00" + formKey + "\x00" + slot))
-	return hex.EncodeToString(sum[:])
-}
-
-func (h *optionsHandler) update(c echo.Context) error {
-	o, id, err := h.option(c)
-	if err != nil {
-		return err
-	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	f, err := readOptionForm(vals)
-	if err != nil {
-		return err
-	}
-	formKey := vals.Get("_idem")
-	page := editOptionPage(id, o.OptionName.Or("(no name)"), ocKeepKey(formKey))
-	if f.restructure(vals) {
-		return h.renderOptionForm(c, http.StatusOK, f, page)
-	}
-	f.validate(vals)
-	if err := f.checkIDs(o); err != nil {
-		return err
-	}
-	if f.Errors.Any() {
-		return h.renderOptionForm(c, http.StatusUnprocessableEntity, f, page)
-	}
-	if !validFormKey(formKey) {
-		return errFormKey
-	}
-	changes := planOptionChanges(o, f)
-	if len(changes) == 0 {
-		h.flash(c, "ok", "Nothing to save: the option already looks like this.")
-		return redirect(c, "/options/"+id)
-	}
-	var done, notDone []string
-	var added []int
-	counts := map[string]int{}
-	failure := ""
-	for i, ch := range changes {
-		out, err := h.wr.Do(c, Write{Action: "options.update", Permission: auth.OptionsEdit, Target: "option:" + id,
-			Key: ocDerivedKey(formKey, ch.slot), Params: ch.sent(), Before: ch.before,
-			Call: func(ctx context.Context) (string, error) {
-				_, err := h.api.UpdateOption(ctx, ch.params)
-				return "", err
-			}})
-		if err != nil && i == 0 {
-			return err
-		}
-		if err == nil && out.Succeeded() {
-			done = append(done, ch.label)
-			counts[ch.kind]++
-			if ch.kind == "add" {
-				added = append(added, ch.row)
-			}
-			continue
-		}
-		if err != nil {
-			failure = ocRefusalText(err)
-		} else {
-			failure = outcomeMessage(out)
-		}
-		notDone = append(notDone, ch.label+": "+failure)
-		for _, rest := range changes[i+1:] {
-			notDone = append(notDone, rest.label+": not sent, because the change before it failed")
-		}
-		break
-	}
-	if failure == "" {
-		h.flash(c, "ok", "Option “"+f.name+"” saved: "+optionSummary(counts, f.name != o.OptionName.Value)+".")
-		return redirect(c, "/options/"+id)
-	}
-	if len(done) > 0 && f.name != o.OptionName.Value {
-		done = append([]string{"Rename the option to “" + f.name + "”"}, done...)
-	}
-	f.Errors.Add("", "Not every change was saved. "+failure)
-	if len(added) > 0 && !h.claimAddedValues(c.Request().Context(), o, f, added) {
-		f.Errors[""] += " Reload the edit page before sending again: the values just added could not be read back, and would be added twice."
-	}
-	page.key, page.done, page.notDone = NewFormKey(), done, notDone
-	return h.renderOptionForm(c, http.StatusUnprocessableEntity, f, page)
-}
-
-// claimAddedValues gives the rows whose values were just added the ids the
-// API gave them, so that sending the form again does not add them twice.
-func (h *optionsHandler) claimAddedValues(ctx context.Context, before *apiclient.Option, f *optionForm, rows []int) bool {
-	now, err := h.api.DetailOption(ctx, apiclient.DetailOptionParams{OptionID: before.OptionID.Value})
-	if err != nil {
-		return false
-	}
-	taken := map[string]bool{}
-	for _, v := range before.OptionValues {
-		taken[v.OptionValueID.Value] = true
-	}
-	for _, i := range rows {
-		r := &f.Rows[i]
-		for _, v := range now.OptionValues {
-			vid := v.OptionValueID.Value
-			if !taken[vid] && v.OptionValueName.Value == r.name && ocSameMoney(v.OptionValueSurcharge.Value, r.surcharge) {
-				r.ID, taken[vid] = vid, true
-				f.Known = append(f.Known, vid)
-				break
-			}
-		}
-		if r.ID == "" {
-			return false
-		}
-	}
-	return true
-}
-
-func optionSummary(counts map[string]int, renamed bool) string {
-	var parts []string
-	if renamed {
-		parts = append(parts, "renamed")
-	}
-	for _, k := range []struct{ kind, word string }{{"update", "changed"}, {"add", "added"}, {"delete", "removed"}} {
-		if n := counts[k.kind]; n > 0 {
-			parts = append(parts, plural(n, "value")+" "+k.word)
-		}
-	}
-	s := ""
-	for i, p := range parts {
-		if i > 0 {
-			s += ", "
-		}
-		s += p
-	}
-	return s
-}
-
-// ocRefusalText is the message of a write the write path refused before
-// sending (a stale or reused form key, a change still running).
-func ocRefusalText(err error) string {
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		if msg, ok := he.Message.(string); ok {
-			return msg
-		}
-	}
-	return "the panel refused to send it."
+	return h.renderOptionForm(c, http.StatusOK, optionFormOf(o), h.editOptionPage(id, optionName(o), NewFormKey()))
 }

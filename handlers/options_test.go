@@ -102,44 +102,31 @@ func newOCHarness(t *testing.T) (*harness, *ocUpstream) {
 	return h, up
 }
 
-var (
-	ocKeyRe   = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
-	ocKnownRe = regexp.MustCompile(`name="known" value="([^"]+)"`)
-)
-
 // ocKnown is the list of value ids the option edit form on the last page
 // was drawn with.
 func ocKnown(t *testing.T, b *browser) string {
 	t.Helper()
-	m := ocKnownRe.FindStringSubmatch(b.body)
-	if m == nil {
+	v, ok := fieldValue(b.body, "known")
+	if !ok || v == "" {
 		t.Fatalf("no known value ids on the page: %.400s", b.body)
 	}
-	return m[1]
+	return v
 }
 
 // ocFormKey is the idempotency key of the form on the last page.
 func ocFormKey(t *testing.T, b *browser) string {
 	t.Helper()
-	m := ocKeyRe.FindStringSubmatch(b.body)
-	if m == nil {
-		t.Fatalf("no form key on the page: %.400s", b.body)
-	}
-	return m[1]
+	return mustFormKey(t, b.body)
 }
 
 // ocFieldErr is the error shown next to the input with id f-<id>, "" if none.
 func ocFieldErr(body, id string) string {
-	m := regexp.MustCompile(`id="f-` + regexp.QuoteMeta(id) + `-err">([^<]*)<`).FindStringSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return html.UnescapeString(m[1])
+	return fieldError(body, id)
 }
 
 // ocTopErr is the message at the top of a form.
 func ocTopErr(body string) string {
-	return html.UnescapeString(errorText(body))
+	return topError(body)
 }
 
 func ocOption(t *testing.T, api *apiclient.Client, id string) *apiclient.Option {
@@ -250,9 +237,9 @@ func TestOptionListQueryFragmentAndPaging(t *testing.T) {
 	// The next page, as htmx asks for it: only the results fragment, with
 	// the sort carried out of band into the filter form.
 	resp = b.get(html.UnescapeString(next[1]), "HX-Request", "true")
-	if strings.Contains(b.body, "<html") || !regexp.MustCompile(`<form id="opt-filters"[^>]*hx-swap-oob="true"`).MatchString(b.body) ||
+	if strings.Contains(b.body, "<html") || strings.Contains(b.body, "<form") || !regexp.MustCompile(`<div id="opt-sort"[^>]*hx-swap-oob="true"`).MatchString(b.body) ||
 		!strings.Contains(b.body, `<option value="option_name" selected>`) || !strings.Contains(b.body, `<option value="desc" selected>`) {
-		t.Errorf("htmx page is not the fragment with the filter form out of band: %.300s", b.body)
+		t.Errorf("htmx page is not the fragment with the order fields out of band: %.300s", b.body)
 	}
 	if !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "HX-Request") {
 		t.Error("no Vary: HX-Request")
@@ -268,7 +255,7 @@ func TestOptionListQueryFragmentAndPaging(t *testing.T) {
 	}
 	// Changed from the filter form itself: the form is left alone.
 	b.get("/options?name=size&sort=option_name", "HX-Request", "true", "HX-Trigger", "opt-filters")
-	if strings.Contains(b.body, "opt-filters") || !strings.Contains(b.body, "Size A") {
+	if strings.Contains(b.body, "hx-swap-oob") || !strings.Contains(b.body, "Size A") {
 		t.Errorf("a filter-form request got the form back: %.300s", b.body)
 	}
 	// Past the last page: a plain message and a way back, not an error.
@@ -515,7 +502,7 @@ func TestOptionEditReportsPartialFailure(t *testing.T) {
 	f.Set("known", ocKnown(t, b))
 	up.failCallsFrom("update_option", 2)
 	resp := b.post("/options/"+colorOption, f)
-	if resp.StatusCode != http.StatusUnprocessableEntity {
+	if resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	body := html.UnescapeString(b.body)
@@ -547,27 +534,39 @@ func TestOptionEditReportsPartialFailure(t *testing.T) {
 	}
 }
 
-func TestOptionUpstreamFailures(t *testing.T) {
-	h, up := newOCHarness(t)
-	b, _ := h.signedInAs("catalogue")
-	// Reads: a clear page with a way to try again.
-	for _, tc := range []struct {
-		name   string
-		setup  func()
-		status int
-		want   string
-	}{
+// upstreamFault is one way 2Checkout fails a call, with the status and the
+// message the page must show.
+type upstreamFault struct {
+	name   string
+	setup  func()
+	status int
+	want   string
+}
+
+// readFaults are the ways a read fails; refused names the reads whose
+// credentials 2Checkout refuses.
+func readFaults(h *harness, up *ocUpstream, refused ...string) []upstreamFault {
+	force := map[string]string{}
+	for _, m := range refused {
+		force[m] = "UNAUTHORIZED"
+	}
+	return []upstreamFault{
 		{"html instead of JSON", func() { up.setMode("html") }, http.StatusBadGateway, "could not read"},
 		{"hangs", func() { up.setMode("hang") }, http.StatusGatewayTimeout, "did not answer in time"},
-		{"401", func() {
-			h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"list_options": "UNAUTHORIZED", "detail_option": "UNAUTHORIZED"}})
-		}, http.StatusBadGateway, "refused the panel's API credentials"},
+		{"401", func() { h.sb.SetFaults(sandbox.Faults{ForceError: force}) }, http.StatusBadGateway, "refused the panel's API credentials"},
 		{"500", func() { h.sb.SetFaults(sandbox.Faults{FailRate: 1}) }, http.StatusBadGateway, "2Checkout"},
-	} {
+	}
+}
+
+// checkReadFaults opens each page under each fault: a clear page with the
+// message and a way to try again; an htmx request (htmxPage) gets the
+// message in the flash region.
+func checkReadFaults(t *testing.T, h *harness, up *ocUpstream, b *browser, faults []upstreamFault, htmxPage string, pages ...string) {
+	for _, tc := range faults {
 		t.Run("read "+tc.name, func(t *testing.T) {
 			tc.setup()
 			defer func() { up.setMode(""); h.sb.SetFaults(sandbox.Faults{}) }()
-			for _, p := range []string{"/options?name=x", "/options/" + colorOption} {
+			for _, p := range pages {
 				resp := b.get(p)
 				if resp.StatusCode != tc.status || !strings.Contains(html.UnescapeString(b.body), tc.want) {
 					t.Errorf("%s: %d %.300s", p, resp.StatusCode, b.body)
@@ -576,44 +575,72 @@ func TestOptionUpstreamFailures(t *testing.T) {
 					t.Errorf("%s: no retry offered", p)
 				}
 			}
+			resp := b.get(htmxPage, "HX-Request", "true")
+			if resp.Header.Get("HX-Retarget") != "#flash" || !strings.Contains(html.UnescapeString(b.body), tc.want) {
+				t.Errorf("htmx read: %q %.200s", resp.Header.Get("HX-Retarget"), b.body)
+			}
 		})
 	}
-	// Writes: the form comes back with the input, a message and a new key;
-	// the call was made exactly once.
-	for _, tc := range []struct {
-		name  string
-		setup func()
-		want  string
-	}{
-		{"500", func() {
-			h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"create_option": "INTERNAL_ERROR"}})
-		}, "internal error"},
-		{"hangs", func() { up.setMode("hang") }, "not known whether the change was made"},
-		{"html", func() { up.setMode("html") }, ""},
-	} {
+}
+
+// writeFaults are the ways a write fails, with the write path's one
+// policy: 502 when 2Checkout failed, 504 when the outcome is unknown.
+func writeFaults(h *harness, up *ocUpstream, method string) []upstreamFault {
+	return []upstreamFault{
+		{"500", func() { h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{method: "INTERNAL_ERROR"}}) },
+			http.StatusBadGateway, "internal error"},
+		{"hangs", func() { up.setMode("hang") }, http.StatusGatewayTimeout, "not known whether the change was made"},
+		{"html", func() { up.setMode("html") }, http.StatusGatewayTimeout, "not known whether the change was made"},
+	}
+}
+
+// writeCase is one form sent under a fault: the page that draws it, where
+// it posts, the API method it calls, and the input the answer must keep.
+type writeCase struct {
+	formPage, post, method string
+	form                   url.Values
+	kept                   []string
+}
+
+// checkWriteFault sends wc under tc: the form comes back with the input, the
+// message and a new key, and the call was made exactly once.
+func checkWriteFault(t *testing.T, h *harness, up *ocUpstream, b *browser, tc upstreamFault, wc writeCase) {
+	t.Helper()
+	b.get(wc.formPage)
+	key := ocFormKey(t, b)
+	wc.form.Set("_idem", key)
+	tc.setup()
+	before := up.count(wc.method)
+	resp := b.post(wc.post, wc.form)
+	up.setMode("")
+	h.sb.SetFaults(sandbox.Faults{})
+	if resp.StatusCode != tc.status {
+		t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+	}
+	if n := up.count(wc.method) - before; n != 1 {
+		t.Errorf("%d %s calls, want exactly 1 (no automatic retry)", n, wc.method)
+	}
+	if msg := ocTopErr(b.body); msg == "" || !strings.Contains(msg, tc.want) {
+		t.Errorf("message %q", msg)
+	}
+	for _, v := range wc.kept {
+		if got, _ := fieldValue(b.body, v); got == "" || !strings.Contains(b.body, `value="`+wc.form.Get(v)+`"`) {
+			t.Errorf("input %s=%q not kept", v, wc.form.Get(v))
+		}
+	}
+	if ocFormKey(t, b) == key {
+		t.Error("the form key was not renewed")
+	}
+}
+
+func TestOptionUpstreamFailures(t *testing.T) {
+	h, up := newOCHarness(t)
+	b, _ := h.signedInAs("catalogue")
+	checkReadFaults(t, h, up, b, readFaults(h, up, "list_options", "detail_option"), "/options?name=y", "/options?name=x", "/options/"+colorOption)
+	for _, tc := range writeFaults(h, up, "create_option") {
 		t.Run("write "+tc.name, func(t *testing.T) {
-			b.get("/options/new")
-			key := ocFormKey(t, b)
-			tc.setup()
-			before := up.count("create_option")
-			resp := b.post("/options", ocOptionForm(key, "Finish", [3]string{"", "Walnut", "5"}))
-			up.setMode("")
-			h.sb.SetFaults(sandbox.Faults{})
-			if resp.StatusCode != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d", resp.StatusCode)
-			}
-			if n := up.count("create_option") - before; n != 1 {
-				t.Errorf("%d create_option calls, want exactly 1 (no automatic retry)", n)
-			}
-			if msg := ocTopErr(b.body); msg == "" || !strings.Contains(msg, tc.want) {
-				t.Errorf("message %q", msg)
-			}
-			if !strings.Contains(b.body, `value="Finish"`) || !strings.Contains(b.body, `value="Walnut"`) {
-				t.Error("the input was not kept")
-			}
-			if ocFormKey(t, b) == key {
-				t.Error("the form key was not renewed")
-			}
+			checkWriteFault(t, h, up, b, tc, writeCase{formPage: "/options/new", post: "/options", method: "create_option",
+				form: ocOptionForm("", "Finish", [3]string{"", "Walnut", "5"}), kept: []string{"option_name", "value_name"}})
 		})
 	}
 }
@@ -626,24 +653,9 @@ func TestOptionParallelCreatesAndKeyReuse(t *testing.T) {
 	h.sb.SetFaults(sandbox.Faults{Latency: 200 * time.Millisecond})
 	f := ocOptionForm(key, "Twice", [3]string{"", "Once", "1"})
 	f.Set("_csrf", b.csrf)
-	var wg sync.WaitGroup
-	locs := make([]string, 2)
-	for i := range locs {
-		wg.Go(func() {
-			req, _ := http.NewRequest(http.MethodPost, h.ts.URL+"/options", strings.NewReader(f.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Origin", h.ts.URL)
-			resp, err := b.c.Do(req)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			resp.Body.Close()
-			locs[i] = resp.Header.Get("Location")
-		})
-	}
-	wg.Wait()
+	resps := b.postTwiceAtOnce(t, "/options", f)
 	h.sb.SetFaults(sandbox.Faults{})
+	locs := []string{resps[0].Header.Get("Location"), resps[1].Header.Get("Location")}
 	if n := h.sb.Calls("create_option"); n != 1 {
 		t.Fatalf("%d create_option calls for one form sent twice at once", n)
 	}

@@ -29,34 +29,25 @@ const (
 	optGiftWrap    = "4701000112"
 )
 
-var prodRowName = regexp.MustCompile(`<td data-label="Name"><a href="/products/(\d+)">([^<]*)</a>`)
-var prodFormKey = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
-
-// prodRows lists the product names of a list page or fragment, in order.
+// prodRows lists the product names of a list page or fragment, in order,
+// as the page shows them (escaped again, so they compare with prodEscape).
 func prodRows(body string) []string {
 	var out []string
-	for _, m := range prodRowName.FindAllStringSubmatch(body, -1) {
-		out = append(out, m[2])
+	for _, name := range texts(body, `td[data-label="Name"] a[href^="/products/"]`) {
+		out = append(out, prodEscape(name))
 	}
 	return out
 }
 
 func prodKey(t *testing.T, body string) string {
 	t.Helper()
-	m := prodFormKey.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no form key in the page: %.300s", body)
-	}
-	return m[1]
+	return mustFormKey(t, body)
 }
 
-// prodFieldError returns the message shown next to a field, "" if none.
+// prodFieldError returns the message shown next to a field, "" if none
+// (escaped again, as the tests compare it with prodEscape).
 func prodFieldError(body, field string) string {
-	m := regexp.MustCompile(`<p class="err" id="f-` + regexp.QuoteMeta(field) + `-err">([^<]*)</p>`).FindStringSubmatch(body)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	return prodEscape(fieldError(body, field))
 }
 
 // prodValid is a complete, valid new-product form (with a fresh key from
@@ -175,16 +166,17 @@ func TestProductListFiltersSortAndPages(t *testing.T) {
 		}
 	}
 
-	// Paging: the pager and its links carry the whole state.
+	// Paging: the pager and its links carry the whole state, in the
+	// canonical keys (size, dir) even when the link used the old ones.
 	b.get("/products?pagesize=10&sort=price&page=2")
 	if !strings.Contains(b.body, "Page 2 of 3 · 21 results") {
 		t.Errorf("pager summary missing: %s", prodBetween(b.body, `class="pager"`, "</nav>"))
 	}
 	for _, want := range []string{
-		`href="/products?page=3&amp;pagesize=10&amp;sort=price&amp;sort_dir=asc"`,
-		`href="/products?pagesize=10&amp;sort=price&amp;sort_dir=asc"`, // previous = page 1
+		`href="/products?dir=asc&amp;page=3&amp;size=10&amp;sort=price"`,
+		`href="/products?dir=asc&amp;size=10&amp;sort=price"`, // previous = page 1
 		// The active column's header reverses the order and goes back to page 1.
-		`href="/products?pagesize=10&amp;sort=price&amp;sort_dir=desc" hx-get="/products?pagesize=10&amp;sort=price&amp;sort_dir=desc" hx-target="#product-results" hx-push-url="true"`,
+		`href="/products?dir=desc&amp;size=10&amp;sort=price" hx-get="/products?dir=desc&amp;size=10&amp;sort=price" hx-target="#product-results" hx-push-url="true"`,
 		`aria-sort="ascending"`,
 		`<option value="10" selected>`,
 		`<option value="price" selected>Price</option>`, // the filter form keeps the order
@@ -213,7 +205,7 @@ func TestProductListFiltersSortAndPages(t *testing.T) {
 	if strings.Contains(b.body, "hx-swap-oob") || len(prodRows(b.body)) != 2 {
 		t.Errorf("filter form's fragment: %s", b.body)
 	}
-	if got := resp.Header.Get("HX-Push-Url"); got != "/products?name=hexagonal&sort=price&sort_dir=desc" {
+	if got := resp.Header.Get("HX-Push-Url"); got != "/products?dir=desc&name=hexagonal&sort=price" {
 		t.Errorf("HX-Push-Url %q", got)
 	}
 	if vary := strings.Join(resp.Header.Values("Vary"), ","); !strings.Contains(vary, "HX-Request") {

@@ -30,12 +30,12 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, now: d.Now}
-	wr := &writer{idem: d.Store, audit: audit, now: d.Now, wait: 25 * time.Second}
-	products := newProductsHandler(w, wr, d.API)
-	options := newOptionsHandler(w, wr, d.API)
-	coupons := newCouponsHandler(w, wr, d.API)
-	sales := newSalesHandler(w, wr, d.API)
-	ship := newShipHandler(w, wr, d.API, d.Store)
+	wr := &writer{idem: d.Store, audit: audit, wait: 25 * time.Second}
+	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
+	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
+	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
+	sales := &salesHandler{resource[salesAPI]{w, wr, d.API}}
+	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, d.API}, st: d.Store}
 
 	const (
 		get  = http.MethodGet

@@ -2,18 +2,13 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
-	"backoffice/auth"
 	"backoffice/form"
-	"backoffice/htmx"
 	salespage "backoffice/templates/pages/sales"
 )
 
@@ -27,15 +22,7 @@ type salesAPI interface {
 
 // salesHandler serves the sales search, the sale page, and the two writes
 // made from it: adding a comment and marking an invoice shipped.
-type salesHandler struct {
-	*web
-	wr  *writer
-	api salesAPI
-}
-
-func newSalesHandler(w *web, wr *writer, api *apiclient.Client) *salesHandler {
-	return &salesHandler{web: w, wr: wr, api: api}
-}
+type salesHandler struct{ resource[salesAPI] }
 
 // MaxCommentLength is create_comment's limit on sale_comment, in characters.
 const MaxCommentLength = 5000
@@ -43,7 +30,7 @@ const MaxCommentLength = 5000
 // list finds sales: straight to the sale for a sale or invoice number,
 // otherwise one page of list_sales for the filters.
 func (h *salesHandler) list(c echo.Context) error {
-	q, errs := readSalesQuery(c.QueryParams())
+	q, errs := readSalesQuery(c.QueryParams(), h.paths)
 	v := q.view(errs)
 	if errs.Any() {
 		return h.renderSearch(c, http.StatusUnprocessableEntity, v)
@@ -61,21 +48,19 @@ func (h *salesHandler) list(c echo.Context) error {
 	}
 	list, err := h.api.ListSales(c.Request().Context(), q.params())
 	switch {
-	case apiclient.IsNotFound(err) && q.page > 1:
+	case apiclient.IsNotFound(err) && q.list.Page > 1:
 		// Past the last page: say so and lead back to the first.
-		v.Notice = "There is no page " + strconv.Itoa(q.page) + " of these results."
-		v.FirstURL = q.url(func(u url.Values) { u.Del("page") })
+		v.Notice = "There is no page " + itoa(q.list.Page) + " of these results."
+		v.FirstURL = q.list.AtPage(1)
 		list = &apiclient.SaleList{}
 	case apiclient.IsNotFound(err):
 		list = &apiclient.SaleList{}
 	case err != nil:
 		return err
 	}
-	q.fill(&v, list)
-	if htmx.IsRequest(c.Request()) {
-		// The address bar shows the search without the form's empty fields.
-		c.Response().Header().Set(htmx.HeaderPushURL, q.url(nil))
-	}
+	q.fill(&v, h.paths, list)
+	// The address bar shows the search without the form's empty fields.
+	listFragment(c, q.list, "")
 	return h.renderSearch(c, http.StatusOK, v)
 }
 
@@ -84,7 +69,7 @@ func (h *salesHandler) list(c echo.Context) error {
 func (h *salesHandler) findByNumber(ctx context.Context, number string) (string, error) {
 	_, err := h.api.DetailSale(ctx, apiclient.DetailSaleParams{SaleID: number})
 	if err == nil {
-		return "/sales/" + number, nil
+		return h.paths.Sale(number), nil
 	}
 	if !apiclient.IsNotFound(err) {
 		return "", err
@@ -96,8 +81,8 @@ func (h *salesHandler) findByNumber(ctx context.Context, number string) (string,
 	if err != nil {
 		return "", err
 	}
-	if len(list.Sales) > 0 && form.IsDigits(list.Sales[0].SaleID.Value, 19) {
-		return "/sales/" + list.Sales[0].SaleID.Value + "#invoice-" + number, nil
+	if len(list.Sales) > 0 && form.IsDigits(list.Sales[0].SaleID.Value, apiIDMaxDigits) {
+		return h.paths.Sale(list.Sales[0].SaleID.Value) + "#invoice-" + number, nil
 	}
 	return "", nil
 }
@@ -114,16 +99,6 @@ func (h *salesHandler) renderPrivate(c echo.Context, status int, title string, p
 	return h.renderShell(c, status, s, page, fragment)
 }
 
-// saleID reads the sale id from the path: digits only, else 404 without
-// asking upstream.
-func saleID(c echo.Context) (string, error) {
-	id := c.Param("id")
-	if !form.IsDigits(id, 19) {
-		return "", echo.NewHTTPError(http.StatusNotFound)
-	}
-	return id, nil
-}
-
 // readSale reads a sale; a sale 2Checkout does not know is a 404 page.
 func (h *salesHandler) readSale(c echo.Context, id string) (*apiclient.Sale, error) {
 	sale, err := h.api.DetailSale(c.Request().Context(), apiclient.DetailSaleParams{SaleID: id})
@@ -135,7 +110,7 @@ func (h *salesHandler) readSale(c echo.Context, id string) (*apiclient.Sale, err
 
 // show is the sale page.
 func (h *salesHandler) show(c echo.Context) error {
-	id, err := saleID(c)
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -143,241 +118,9 @@ func (h *salesHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSale(c, http.StatusOK, h.detail(c, id, sale))
+	return h.renderSale(c, http.StatusOK, saleDetail(requestOf(c), h.paths, id, sale))
 }
 
 func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail) error {
 	return h.renderPrivate(c, status, "Sale "+v.ID, salespage.DetailPage(v), nil)
-}
-
-// comment adds a comment to the sale named in the path (never one named in
-// the form) through the write path.
-func (h *salesHandler) comment(c echo.Context) error {
-	id, err := saleID(c)
-	if err != nil {
-		return err
-	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	in := form.NewReader(vals)
-	f := &salespage.CommentForm{
-		Text:       in.Text("comment", form.Text{Label: "Comment", Required: true, Max: MaxCommentLength, Multi: true}),
-		CCCustomer: in.Bool("cc_customer"),
-		CCVendor:   in.Bool("cc_vendor"),
-		Errors:     in.Errors,
-	}
-	if in.Errors.Any() {
-		return h.rerender(c, id, http.StatusUnprocessableEntity, func(v *salespage.Detail) { v.Comment = f })
-	}
-	params := url.Values{"sale_id": {id}, "sale_comment": {f.Text}}
-	if f.CCCustomer {
-		params.Set("cc_customer", "1")
-	}
-	if f.CCVendor {
-		params.Set("cc_vendor", "1")
-	}
-	out, err := h.wr.Do(c, Write{
-		Action: "sales.comment", Permission: auth.SalesComment, Target: "sale:" + id, Key: in.Raw("_idem"), Params: params,
-		Call: func(ctx context.Context) (string, error) {
-			_, err := h.api.CreateComment(ctx, apiclient.CreateCommentParams{SaleID: id, SaleComment: f.Text,
-				CCCustomer: f.CCCustomer, CCVendor: f.CCVendor})
-			return "", err
-		},
-	})
-	if err != nil {
-		return err
-	}
-	if out.Succeeded() {
-		msg := "Comment added to sale " + id + "."
-		if f.CCCustomer {
-			msg += " A copy was e-mailed to the customer."
-		}
-		h.flash(c, "ok", msg)
-		return redirect(c, "/sales/"+id+"#comments")
-	}
-	if out.Unknown() {
-		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether the comment was added. " +
-			"Look for it under Comments below before sending it again."
-		return h.afterUnknown(c, id, msg, func(v *salespage.Detail) { v.Comment = f })
-	}
-	f.Errors = form.Errors{}
-	applyAPIError(f.Errors, out.Err, map[string]string{"sale_comment": "comment"})
-	keepShown(f.Errors, "comment")
-	return h.rerender(c, id, failedStatus(out.Err), func(v *salespage.Detail) { v.Comment = f })
-}
-
-// ship marks one invoice of the sale in the path shipped.
-func (h *salesHandler) ship(c echo.Context) error {
-	id, err := saleID(c)
-	if err != nil {
-		return err
-	}
-	vals, err := c.FormParams()
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
-	}
-	in := form.NewReader(vals)
-	req := readShipRequest(in, id)
-	sale, err := h.readSale(c, id)
-	if err != nil {
-		return err
-	}
-	if !in.Errors.Any() {
-		checkShipInvoice(in.Errors, sale, req.InvoiceID)
-	}
-	if in.Errors.Any() {
-		return h.renderShipForm(c, id, sale, http.StatusUnprocessableEntity, req, in.Errors)
-	}
-	out, err := markShipped(c, h.wr, h.api, in.Raw("_idem"), req)
-	if err != nil {
-		return err
-	}
-	what := "Sale " + id
-	inv := req.InvoiceID
-	if inv == "" && len(sale.Invoices) == 1 && form.IsDigits(sale.Invoices[0].InvoiceID.Value, 19) {
-		inv = sale.Invoices[0].InvoiceID.Value
-	}
-	if inv != "" {
-		what = "Invoice " + inv + " of sale " + id
-	}
-	switch {
-	case out.Succeeded():
-		h.flash(c, "ok", what+" marked shipped with tracking number "+req.Tracking+".")
-		return redirect(c, "/sales/"+id)
-	case apiclient.IsAlreadyShipped(out.Err):
-		// Someone (or an earlier tap) shipped it already: not a failure.
-		h.flash(c, "warn", what+" was already marked shipped. Nothing was sent again.")
-		return redirect(c, "/sales/"+id)
-	case out.Unknown():
-		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether " + lowerFirst(what) +
-			" was marked shipped. Check its shipping status below (or reload the sale) before sending it again."
-		return h.afterUnknown(c, id, msg, func(v *salespage.Detail) {
-			if v.Ship != nil {
-				keepShipInput(v.Ship, req)
-			}
-		})
-	}
-	errs := form.Errors{}
-	var ae *apiclient.Error
-	if errors.As(out.Err, &ae) && ae.Code == apiclient.CodeParameterMissing && ae.Parameter == "invoice_id" {
-		errs.Add("invoice_id", "Choose the invoice to mark shipped: this sale has several.")
-	} else {
-		applyAPIError(errs, out.Err, shipFields)
-	}
-	return h.renderShipForm(c, id, sale, failedStatus(out.Err), req, errs)
-}
-
-// checkShipInvoice applies the invoice rules of mark_shipped to the sale as
-// read now: a sale with several invoices needs one chosen, and it must be
-// one of this sale's.
-func checkShipInvoice(errs form.Errors, sale *apiclient.Sale, invoiceID string) {
-	switch {
-	case invoiceID == "" && len(sale.Invoices) > 1:
-		errs.Add("invoice_id", "Choose the invoice to mark shipped: this sale has several.")
-	case invoiceID != "" && !hasInvoice(sale, invoiceID):
-		errs.Add("invoice_id", "Invoice "+invoiceID+" is not part of this sale.")
-	}
-}
-
-func hasInvoice(sale *apiclient.Sale, id string) bool {
-	for _, inv := range sale.Invoices {
-		if inv.InvoiceID.Value == id {
-			return true
-		}
-	}
-	return false
-}
-
-// renderShipForm re-renders the sale page with the ship form as sent, its
-// errors, and a new form key.
-func (h *salesHandler) renderShipForm(c echo.Context, id string, sale *apiclient.Sale, status int, req ShipRequest, errs form.Errors) error {
-	v := h.detail(c, id, sale)
-	f := shipFormFor(sale, req, errs)
-	if f == nil {
-		// Nothing is left to ship here, so there is no form to show the
-		// message in: it goes to the top of the page.
-		keepShown(errs)
-		v.Alert, v.AlertKind = errs.Get(""), "error"
-		return h.renderSale(c, status, v)
-	}
-	shown := []string{"tracking", "comment"}
-	if len(f.Invoices) > 0 {
-		shown = append(shown, "invoice_id")
-	}
-	keepShown(errs, shown...)
-	v.Ship = f
-	return h.renderSale(c, status, v)
-}
-
-// rerender reads the sale again and shows it with a form adjusted by edit.
-func (h *salesHandler) rerender(c echo.Context, id string, status int, edit func(*salespage.Detail)) error {
-	sale, err := h.readSale(c, id)
-	if err != nil {
-		return err
-	}
-	v := h.detail(c, id, sale)
-	edit(&v)
-	freshKeys(&v)
-	return h.renderSale(c, status, v)
-}
-
-// freshKeys gives a form put back on the page a new form key: the one it
-// was sent with is spent.
-func freshKeys(v *salespage.Detail) {
-	if v.Comment != nil && v.Comment.Key == "" {
-		v.Comment.Key = NewFormKey()
-	}
-}
-
-// afterUnknown answers a write whose outcome is unknown: the sale page read
-// afresh is the check, with the message on top and the form kept under a new
-// key. When even that read fails, a short page offers to reload the sale.
-func (h *salesHandler) afterUnknown(c echo.Context, id, msg string, edit func(*salespage.Detail)) error {
-	sale, err := h.readSale(c, id)
-	if err != nil {
-		return h.renderPrivate(c, http.StatusGatewayTimeout, "Outcome unknown",
-			salespage.UnknownPage(salespage.Unknown{ID: id, Message: msg}), nil)
-	}
-	v := h.detail(c, id, sale)
-	v.Alert, v.AlertKind, v.ReloadURL = msg, "warn", "/sales/"+id
-	edit(&v)
-	freshKeys(&v)
-	return h.renderSale(c, http.StatusGatewayTimeout, v)
-}
-
-// failedStatus is the status of a page re-rendered after a refused write:
-// 422 when 2Checkout refused the values, 502 when it failed itself.
-func failedStatus(err error) int {
-	var ae *apiclient.Error
-	if errors.As(err, &ae) && ae.Status < 500 && ae.Code != "INTERNAL_ERROR" {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusBadGateway
-}
-
-// keepShown moves errors about fields the form does not show to the top of
-// the form, so no message is lost.
-func keepShown(errs form.Errors, shown ...string) {
-	for k, msg := range errs {
-		if k == "" {
-			continue
-		}
-		visible := false
-		for _, s := range shown {
-			visible = visible || s == k
-		}
-		if !visible {
-			delete(errs, k)
-			errs.Add("", msg)
-		}
-	}
-}
-
-func lowerFirst(s string) string {
-	if s != "" && s[0] >= 'A' && s[0] <= 'Z' {
-		return string(s[0]+'a'-'A') + s[1:]
-	}
-	return s
 }

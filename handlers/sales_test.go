@@ -171,15 +171,9 @@ func saleShippedWith(t *testing.T, h *harness, sale, invoice string) string {
 	return ""
 }
 
-var saleRowRe = regexp.MustCompile(`<td data-label="Sale"><a href="/sales/(\d+)">`)
-var saleTotalRe = regexp.MustCompile(`<td data-label="Total" class="num">([0-9.]+)</td>`)
-
+// saleRows lists the sale numbers of the results, in order.
 func saleRows(body string) []string {
-	var ids []string
-	for _, m := range saleRowRe.FindAllStringSubmatch(body, -1) {
-		ids = append(ids, m[1])
-	}
-	return ids
+	return texts(body, `td[data-label="Sale"] a[href^="/sales/"]`)
 }
 
 func TestSalesPagesForEveryRole(t *testing.T) {
@@ -243,8 +237,8 @@ func TestSalesSearchSendsTheRightQuery(t *testing.T) {
 		}
 	}
 	var prev float64 = 1e12
-	for _, m := range saleTotalRe.FindAllStringSubmatch(b.body, -1) {
-		v, _ := strconv.ParseFloat(m[1], 64)
+	for _, total := range texts(b.body, `td[data-label="Total"].num`) {
+		v, _ := strconv.ParseFloat(total, 64)
 		if v > prev {
 			t.Errorf("totals not in descending order: %v after %v", v, prev)
 		}

@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
 	"backoffice/auth"
@@ -15,11 +12,11 @@ import (
 	salespage "backoffice/templates/pages/sales"
 )
 
-// salesQuery is the sales search as the URL carries it.
+// salesQuery is the sales search as the URL carries it: the filters and
+// the list state.
 type salesQuery struct {
 	number, name, email, phone, from, to string
-	sort, dir                            string
-	page, size                           int
+	list                                 listState
 }
 
 // saleColumns are the results' columns, each sortable by the list_sales
@@ -32,12 +29,23 @@ var saleColumns = []struct {
 	{"usd_total", "Total (USD)", true}, {"recurring", "Recurring", false}, {"recurring_declined", "Declined", false},
 }
 
+// salesList is the search's list spec: without a sort column the API lists
+// the newest first, which the Date heading shows.
+func salesList(p paths) listSpec {
+	cols := make([]string, len(saleColumns))
+	for i, c := range saleColumns {
+		cols[i] = c.col
+	}
+	return listSpec{path: p.Sales(), sorts: cols, defDesc: true, natural: "date_placed", markNatural: true}
+}
+
 // readSalesQuery reads and checks the search with list_sales's own rules, so
-// nothing the API would refuse is sent.
-func readSalesQuery(vals url.Values) (salesQuery, form.Errors) {
+// nothing the API would refuse is sent: unlike the catalogue lists, an
+// order, page or size that is not offered is refused with a message.
+func readSalesQuery(vals url.Values, p paths) (salesQuery, form.Errors) {
 	in := form.NewReader(vals)
 	var q salesQuery
-	q.number = in.Digits("number", "Sale or invoice number", false, 19)
+	q.number = in.Digits("number", "Sale or invoice number", false, apiIDMaxDigits)
 	q.name = in.Text("customer_name", form.Text{Label: "Customer name", Min: 3, Max: 255})
 	q.email = in.Text("customer_email", form.Text{Label: "E-mail", Max: 254})
 	q.phone = in.Text("customer_phone", form.Text{Label: "Phone", Max: 40})
@@ -50,26 +58,12 @@ func readSalesQuery(vals url.Values) (salesQuery, form.Errors) {
 	if !from.IsZero() && !to.IsZero() && to.Before(from) {
 		in.Errors.Add("sale_date_end", "The end date is before the start date.")
 	}
-	cols := make([]string, len(saleColumns))
-	for i, c := range saleColumns {
-		cols[i] = c.col
+	list, listErrs := readList(vals, salesList(p))
+	for k, msg := range listErrs {
+		in.Errors.Add(k, msg)
 	}
-	if q.sort = in.Choice("sort", "Sort column", false, cols...); in.Errors.Get("sort") != "" {
-		q.sort = ""
-	}
-	if q.dir = in.Choice("dir", "Sort order", false, "asc", "desc"); in.Errors.Get("dir") != "" {
-		q.dir = ""
-	}
-	if s := in.Text("size", form.Text{Label: "Results per page", Max: 20}); s != "" && in.Errors.Get("size") == "" {
-		if n, ok := pageSize(s); ok {
-			q.size = n
-		} else {
-			in.Errors.Add("size", "Choose one of the offered values for results per page.")
-		}
-	}
-	if p := in.Digits("page", "Page", false, 5); p != "" && in.Errors.Get("page") == "" {
-		q.page, _ = strconv.Atoi(p)
-	}
+	q.list = list.withFilters([2]string{"customer_name", q.name}, [2]string{"customer_email", q.email},
+		[2]string{"customer_phone", q.phone}, [2]string{"sale_date_begin", q.from}, [2]string{"sale_date_end", q.to})
 	keepShown(in.Errors, "number", "customer_name", "customer_email", "customer_phone", "sale_date_begin", "sale_date_end", "size")
 	return q, in.Errors
 }
@@ -88,112 +82,55 @@ func phoneChars(s string) bool {
 	return digit
 }
 
-// values are the search's URL parameters, without the page.
-func (q salesQuery) values() url.Values {
-	v := url.Values{}
-	for _, kv := range [][2]string{{"customer_name", q.name}, {"customer_email", q.email}, {"customer_phone", q.phone},
-		{"sale_date_begin", q.from}, {"sale_date_end", q.to}, {"sort", q.sort}, {"dir", q.dir}} {
-		if kv[1] != "" {
-			v.Set(kv[0], kv[1])
-		}
-	}
-	if q.size != 0 && q.size != 20 {
-		v.Set("size", strconv.Itoa(q.size))
-	}
-	return v
-}
-
-// url is the address of this search, adjusted by edit.
-func (q salesQuery) url(edit func(url.Values)) string {
-	v := q.values()
-	if q.page > 1 {
-		v.Set("page", strconv.Itoa(q.page))
-	}
-	if edit != nil {
-		edit(v)
-	}
-	if len(v) == 0 {
-		return "/sales"
-	}
-	return "/sales?" + v.Encode()
-}
-
 // params is the list_sales call for this search.
 func (q salesQuery) params() apiclient.ListSalesParams {
 	return apiclient.ListSalesParams{CustomerName: q.name, CustomerEmail: q.email, CustomerPhone: q.phone,
-		SaleDateBegin: q.from, SaleDateEnd: q.to, Page: q.page, PageSize: q.size,
-		SortCol: q.sort, SortDir: strings.ToUpper(q.dir)}
+		SaleDateBegin: q.from, SaleDateEnd: q.to, Page: q.list.Page, PageSize: q.list.Size,
+		SortCol: q.list.SortCol(), SortDir: q.list.SortDir()}
 }
 
 // view is the search page before any results.
 func (q salesQuery) view(errs form.Errors) salespage.Search {
-	v := salespage.Search{Number: q.number, Name: q.name, Email: q.email, Phone: q.phone, From: q.from, To: q.to,
-		Sort: q.sort, Dir: q.dir, Errors: errs}
-	size := q.size
-	if size == 0 {
-		size = defaultPageSize
-	}
-	v.Sizes = pageSizeOptions(size)
-	return v
+	order := q.list.values()
+	return salespage.Search{Path: q.list.spec.path, Number: q.number, Name: q.name, Email: q.email, Phone: q.phone,
+		From: q.from, To: q.to, Sort: order.Get("sort"), Dir: order.Get("dir"), Errors: errs, Sizes: q.list.SizeOptions()}
 }
 
 // fill adds one page of results, their sortable headings and the pager.
-func (q salesQuery) fill(v *salespage.Search, list *apiclient.SaleList) {
+func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList) {
 	v.Checked = true
 	for _, s := range list.Sales {
 		r := salespage.Row{ID: s.SaleID.Value, Date: s.DatePlaced.Value, Customer: inert(s.CustomerName.Or("—")),
 			Total: s.USDTotal.Value, Recurring: "No", Declined: s.RecurringDeclined.Or("—")}
-		if form.IsDigits(r.ID, 19) {
-			r.URL = "/sales/" + r.ID
+		if form.IsDigits(r.ID, apiIDMaxDigits) {
+			r.URL = p.Sale(r.ID)
 		}
 		if s.Recurring.Value == "1" {
 			r.Recurring = "Yes"
 		}
 		v.Rows = append(v.Rows, r)
 	}
-	// Without a sort column the API lists the newest first.
-	active, desc := q.sort, q.dir == "desc"
-	if active == "" {
-		active, desc = "date_placed", q.dir != "asc"
-	}
+	target := "#" + salespage.RegionID
 	for _, c := range saleColumns {
-		on := c.col == active
-		dir := "asc"
-		if on && !desc {
-			dir = "desc"
-		}
-		u := q.url(func(v url.Values) { v.Set("sort", c.col); v.Set("dir", dir); v.Del("page") })
-		v.Headers = append(v.Headers, components.SortHeader{Label: c.label, URL: u, Active: on, Desc: on && desc, Num: c.num, Target: "#sales"})
+		v.Headers = append(v.Headers, q.list.Head(c.label, c.col, c.num, target))
 	}
 	info := list.PageInfo
-	page, last := info.CurPage.Int(), info.Pages()
-	if page < 1 {
-		page = max(q.page, 1)
+	l := q.list
+	if page := info.CurPage.Int(); page >= 1 {
+		l.Page = page
 	}
 	total := info.TotalEntries.Int()
 	if !info.TotalEntries.Valid {
 		total = len(list.Sales)
 	}
-	v.Pager = components.Pager{Page: page, LastPage: last, Total: total, Target: "#sales"}
-	if page > 1 {
-		v.Pager.PrevURL = q.url(func(v url.Values) {
-			v.Del("page")
-			if page > 2 {
-				v.Set("page", strconv.Itoa(page-1))
-			}
-		})
-	}
-	if page < last {
-		v.Pager.NextURL = q.url(func(v url.Values) { v.Set("page", strconv.Itoa(page+1)) })
-	}
+	v.Pager = l.Pager(total, info.Pages(), target)
 }
 
-// detail is the sale page's view of a sale, with the forms the viewer may use.
-func (h *salesHandler) detail(c echo.Context, id string, s *apiclient.Sale) salespage.Detail {
-	v := salespage.Detail{ID: id, Placed: s.DatePlaced.Or("unknown"), Customer: customerView(s)}
-	if vis := visitOf(c); vis != nil {
-		v.CSRF = vis.CSRF
-	}
+// saleDetail is the sale page's view of a sale, with the forms the person
+// of rq may use.
+func saleDetail(rq *request, p paths, id string, s *apiclient.Sale) salespage.Detail {
+	v := salespage.Detail{ID: id, Placed: s.DatePlaced.Or("unknown"), Customer: customerView(s), CSRF: rq.CSRF(),
+		SearchURL: p.Sales(), ShipURL: p.SaleShip(id), CommentURL: p.SaleComment(id)}
 	if d := s.RecurringDecline; d != nil {
 		v.Declined = "A recurring payment was declined on " + d.DateDeclined.Or("an unknown date")
 		if code := d.DeclineCode.Or(""); code != "" {
@@ -208,13 +145,11 @@ func (h *salesHandler) detail(c echo.Context, id string, s *apiclient.Sale) sale
 		v.Comments = append(v.Comments, salespage.Comment{Author: inert(cm.Username.Or("2Checkout")),
 			At: cm.Timestamp.Or(""), Text: inert(cm.Comment.Or(""))})
 	}
-	if vw := viewerOf(c); vw != nil {
-		if vw.Role.Can(auth.SalesShip) {
-			v.Ship = shipFormFor(s, ShipRequest{Notify: true}, nil)
-		}
-		if vw.Role.Can(auth.SalesComment) {
-			v.Comment = &salespage.CommentForm{}
-		}
+	if rq.Can(auth.SalesShip) {
+		v.Ship = shipFormFor(s, ShipRequest{Notify: true}, nil)
+	}
+	if rq.Can(auth.SalesComment) {
+		v.Comment = &salespage.CommentForm{}
 	}
 	if v.Comment != nil {
 		v.Comment.Key = NewFormKey()
@@ -261,19 +196,6 @@ func keepShipInput(f *salespage.ShipForm, req ShipRequest) {
 	}
 }
 
-// invoiceTangible reports whether an invoice has physical goods to ship.
-func invoiceTangible(inv apiclient.Invoice) bool {
-	if inv.Shipping != nil {
-		return true
-	}
-	for _, li := range inv.Lineitems {
-		if li.ProductTangible.Value == "Y" {
-			return true
-		}
-	}
-	return false
-}
-
 func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 	iv := salespage.Invoice{ID: inv.InvoiceID.Value, Status: inert(inv.Status.Or("unknown")), StatusKind: statusKind(inv.Status.Value),
 		Total: inv.CustomerTotal.Or("—"), Placed: inv.DatePlaced.Or("—"), Shipped: inv.DateShipped.Or(""),
@@ -283,7 +205,7 @@ func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 	}
 	if sh := inv.Shipping; sh != nil {
 		iv.Shipping = &salespage.Shipping{Name: inert(sh.ShippingName.Or("")),
-			Address: addressLines(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, sh.CountryName.Or(sh.CountryCode.Value)),
+			Address: postalAddress(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, orText(sh.CountryName, sh.CountryCode)),
 			Method:  inert(sh.ShippingMethodName.Or("—")), Tracking: inert(sh.TrackingNumber.Or("")),
 			Date: sh.DateShipped.Or(inv.DateShipped.Or(""))}
 		if u := sh.TrackingURL.Or(""); webURL(u) {
@@ -341,7 +263,7 @@ func customerView(s *apiclient.Sale) salespage.Customer {
 		name = cu.CardholderName.Or("—")
 	}
 	v := salespage.Customer{Name: inert(name), Email: inert(cu.EmailAddress.Or("—")), Phone: inert(cu.Phone.Or("—")),
-		Address: addressLines(cu.Address1, cu.Address2, cu.City, cu.State, cu.PostalCode, cu.CountryName.Or(cu.CountryCode.Value))}
+		Address: postalAddress(cu.Address1, cu.Address2, cu.City, cu.State, cu.PostalCode, orText(cu.CountryName, cu.CountryCode))}
 	if ext := cu.PhoneExt.Or(""); ext != "" && v.Phone != "—" {
 		v.Phone += " ext. " + inert(ext)
 	}
@@ -351,31 +273,4 @@ func customerView(s *apiclient.Sale) salespage.Customer {
 		v.Paid += " " + inert(f) + "…" + inert(l)
 	}
 	return v
-}
-
-// addressLines lays an address out as it is written on a parcel.
-func addressLines(a1, a2, city, state, postal apiclient.Text, country string) []string {
-	var out []string
-	add := func(s string) {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, inert(s))
-		}
-	}
-	add(a1.Or(""))
-	add(a2.Or(""))
-	place := city.Or("")
-	if st := state.Or(""); st != "" {
-		if place != "" {
-			place += ", "
-		}
-		place += st
-	}
-	if pc := postal.Or(""); pc != "" {
-		place += " " + pc
-	}
-	add(place)
-	if country != "null" {
-		add(country)
-	}
-	return out
 }

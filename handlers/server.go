@@ -1,6 +1,3 @@
-// Package handlers is the web panel: the one route table, the middleware
-// every request passes, and one file per resource. Handlers read input, call
-// one store or API method, and render; rules live below them.
 package handlers
 
 import (
@@ -8,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -68,7 +66,7 @@ func New(d Deps) (*Server, error) {
 
 	w := &web{log: d.Logger, assets: d.Assets, sandbox: d.Sandbox != nil, now: d.Now, sessions: d.Sessions}
 	audit := NewAuditor(d.Store, d.Logger, d.Now)
-	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit}
+	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now}
 	e.HTTPErrorHandler = w.handleError
 
 	https := func(r *http.Request) bool {
@@ -87,14 +85,13 @@ func New(d Deps) (*Server, error) {
 	}))
 	e.Use(g.loadVisit, g.csrf)
 
+	w.paths = paths{e}
+	g.paths = w.paths
 	routes := buildRoutes(d, w, g, audit, m)
-	w.pages = map[string]bool{}
-	for _, r := range routes {
-		if r.method == http.MethodGet {
-			w.pages[r.path] = true
-		}
-	}
 	if err := register(e, g, routes); err != nil {
+		return nil, err
+	}
+	if err := checkPaths(w.paths); err != nil {
 		return nil, err
 	}
 	s := &Server{Echo: e, routes: routes, Handler: e}
@@ -125,6 +122,34 @@ func register(e *echo.Echo, g *guard, routes []route) error {
 		}
 		seen[key] = true
 		e.Add(r.method, r.path, r.handler, g.require(r.perm)).Name = r.name
+	}
+	return nil
+}
+
+// checkPaths stops the build when a link helper names a route the table
+// does not have: every paths method (and every navigation and home-page
+// route name) must reverse to an address.
+func checkPaths(p paths) error {
+	rv := reflect.ValueOf(p)
+	for i := 0; i < rv.NumMethod(); i++ {
+		m := rv.Method(i)
+		args := make([]reflect.Value, m.Type().NumIn())
+		for j := range args {
+			args[j] = reflect.ValueOf("1")
+		}
+		if out := m.Call(args); out[0].String() == "" {
+			return fmt.Errorf("link helper %s names no route", rv.Type().Method(i).Name)
+		}
+	}
+	for _, n := range navItems {
+		if p.to(n.route) == "" {
+			return fmt.Errorf("navigation item %s names no route", n.label)
+		}
+	}
+	for _, t := range homeTiles {
+		if p.to(t.route) == "" {
+			return fmt.Errorf("home tile %s names no route", t.label)
+		}
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func (h *setupHandler) open(ctx context.Context, tok string) (bool, error) {
 func (h *setupHandler) closed(c echo.Context) error {
 	s := h.shell(c, "Setup")
 	s.Narrow = true
-	return h.renderShell(c, http.StatusForbidden, s, signin.SetupClosed(), nil)
+	return h.renderShell(c, http.StatusForbidden, s, signin.SetupClosed(h.paths.Login()), nil)
 }
 
 func (h *setupHandler) form(c echo.Context) error {
@@ -90,14 +90,14 @@ func (h *setupHandler) form(c echo.Context) error {
 	}
 	s := h.shell(c, "Create the first admin")
 	s.Narrow = true
-	return h.renderShell(c, http.StatusOK, s, signin.SetupPage(signin.Setup{CSRF: visitOf(c).CSRF, Token: tok}), nil)
+	return h.renderShell(c, http.StatusOK, s, signin.SetupPage(signin.Setup{Action: h.paths.Setup(), CSRF: requestOf(c).CSRF(), Token: tok}), nil)
 }
 
 func (h *setupHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	tok := in.Raw("token")
@@ -106,7 +106,7 @@ func (h *setupHandler) create(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		h.audit.Record(c, AuditEntry{Action: "setup.refused", Outcome: OutcomeDenied})
+		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "setup.refused", Outcome: OutcomeDenied})
 		return h.closed(c)
 	}
 	name := in.Text("name", form.Text{Label: "Name", Required: true, Max: 100})
@@ -120,7 +120,7 @@ func (h *setupHandler) create(c echo.Context) error {
 	if in.Errors.Any() {
 		s := h.shell(c, "Create the first admin")
 		s.Narrow = true
-		view := signin.Setup{CSRF: visitOf(c).CSRF, Token: tok, Name: name, Email: email, Errors: in.Errors}
+		view := signin.Setup{Action: h.paths.Setup(), CSRF: requestOf(c).CSRF(), Token: tok, Name: name, Email: email, Errors: in.Errors}
 		return h.renderShell(c, http.StatusUnprocessableEntity, s, signin.SetupPage(view), nil)
 	}
 	hash, err := h.hasher.Hash(ctx, password)
@@ -142,7 +142,7 @@ func (h *setupHandler) create(c echo.Context) error {
 	if err := h.sessions.Begin(ctx, visitOf(c), u, true, c.RealIP(), c.Request().UserAgent()); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "setup.admin_created", UserID: u.ID, Actor: u.Email,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "setup.admin_created", UserID: u.ID, Actor: u.Email,
 		Target: "user:" + itoa64(u.ID), Outcome: OutcomeOK, Params: url.Values{"email": {email}, "name": {name}}})
 	h.flash(c, "ok", "Welcome, "+name+". Your admin account is ready.")
 	return redirect(c, "/")

@@ -15,15 +15,9 @@ import (
 	"backoffice/sandbox"
 )
 
-var idemRe = regexp.MustCompile(`name="_idem" value="([^"]+)"`)
-
 func formKey(t *testing.T, body string) string {
 	t.Helper()
-	m := idemRe.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no form key in %.500s", body)
-	}
-	return m[1]
+	return mustFormKey(t, body)
 }
 
 const hx = "HX-Request"

@@ -2,9 +2,6 @@ package handlers
 
 import (
 	"context"
-	"net/url"
-
-	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
 	"backoffice/auth"
@@ -69,39 +66,34 @@ func trackingChars(s string) bool {
 	return true
 }
 
-// params are the values sent to mark_shipped, for the audit log and the
-// idempotency fingerprint.
-func (r ShipRequest) params() url.Values {
-	v := url.Values{"sale_id": {r.SaleID}, "tracking_number": {r.Tracking}}
-	if r.InvoiceID != "" {
-		v.Set("invoice_id", r.InvoiceID)
-	}
-	if r.Comment != "" {
-		v.Set("comment", r.Comment)
-	}
-	if r.Notify {
-		v.Set("cc_customer", "1")
-	}
-	if r.Reauthorize {
-		v.Set("reauthorize", "1")
-	}
-	return v
+// params are the mark_shipped parameters of this request.
+func (r ShipRequest) params() apiclient.MarkShippedParams {
+	return apiclient.MarkShippedParams{SaleID: r.SaleID, InvoiceID: r.InvoiceID, TrackingNumber: r.Tracking,
+		Comment: r.Comment, CCCustomer: r.Notify, Reauthorize: r.Reauthorize}
 }
 
 // markShipped sends one mark_shipped through the write path: at most once per
 // form key, audited, with the outcome for the caller to put into words.
-func markShipped(c echo.Context, wr *writer, api shipAPI, key string, r ShipRequest) (Outcome, error) {
+func markShipped(ctx context.Context, rq *request, wr *writer, api shipAPI, key string, r ShipRequest) (Outcome, error) {
 	target := "sale:" + r.SaleID
 	if r.InvoiceID != "" {
 		target += "/invoice:" + r.InvoiceID
 	}
-	return wr.Do(c, Write{
-		Action: "sales.ship", Permission: auth.SalesShip, Target: target, Key: key, Params: r.params(),
-		Call: func(ctx context.Context) (string, error) {
-			p := apiclient.MarkShippedParams{SaleID: r.SaleID, InvoiceID: r.InvoiceID, TrackingNumber: r.Tracking,
-				Comment: r.Comment, CCCustomer: r.Notify, Reauthorize: r.Reauthorize}
-			_, err := api.MarkShipped(ctx, p)
-			return "", err
-		},
-	})
+	return wr.Do(ctx, rq, Write{Action: "sales.ship", Permission: auth.SalesShip, Target: target, Key: key,
+		Send: send(api.MarkShipped, r.params())})
+}
+
+// invoiceTangible reports whether an invoice has physical goods to ship:
+// a shipping address, or a product line marked tangible. The sale page and
+// the scan-to-ship screen both decide with it.
+func invoiceTangible(inv apiclient.Invoice) bool {
+	if inv.Shipping != nil {
+		return true
+	}
+	for _, li := range inv.Lineitems {
+		if li.Type.Value == "product" && li.ProductTangible.Value == "Y" {
+			return true
+		}
+	}
+	return false
 }

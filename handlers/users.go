@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -42,21 +41,31 @@ func roleHelp() []userspage.RoleHelp {
 	return out
 }
 
+// form is the member form for id ("" for a new member) with where it posts.
+func (h *usersHandler) form(c echo.Context, id string) userspage.Form {
+	f := userspage.Form{CSRF: requestOf(c).CSRF(), ID: id, Action: h.paths.Users(), Cancel: h.paths.Users()}
+	if id != "" {
+		f.Action, f.Cancel = h.paths.User(id), h.paths.User(id)
+	}
+	return f
+}
+
 func (h *usersHandler) list(c echo.Context) error {
 	list, err := h.users.ListUsers(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	var view userspage.List
+	view := userspage.List{NewURL: h.paths.UserNew()}
 	for _, u := range list {
-		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), Name: u.Name, Email: u.Email,
+		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), URL: h.paths.User(itoa64(u.ID)), Name: u.Name, Email: u.Email,
 			Role: auth.Role(u.Role).Label(), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTime(u.LastLoginAt)})
 	}
 	return h.render(c, http.StatusOK, "Team", userspage.ListPage(view), nil)
 }
 
 func (h *usersHandler) newForm(c echo.Context) error {
-	f := userspage.Form{CSRF: visitOf(c).CSRF, Role: string(auth.RoleSupport), Roles: roleOptions(string(auth.RoleSupport))}
+	f := h.form(c, "")
+	f.Role, f.Roles = string(auth.RoleSupport), roleOptions(string(auth.RoleSupport))
 	return h.render(c, http.StatusOK, "Add a team member", userspage.NewPage(f, roleHelp()), nil)
 }
 
@@ -73,14 +82,15 @@ func readMember(in *form.Reader) (name, role string) {
 
 func (h *usersHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	email := in.Email("email", true)
 	name, role := readMember(in)
-	view := userspage.Form{CSRF: visitOf(c).CSRF, Name: name, Email: email, Role: role, Roles: roleOptions(role), Errors: in.Errors}
+	view := h.form(c, "")
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, email, role, roleOptions(role), in.Errors
 	if in.Errors.Any() {
 		return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, roleHelp()), nil)
 	}
@@ -100,14 +110,14 @@ func (h *usersHandler) create(c echo.Context) error {
 		}
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "users.create", Target: userTarget(u.ID), Params: params, Outcome: OutcomeOK})
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.create", Target: userTarget(u.ID), Params: params, Outcome: OutcomeOK})
 	return h.showOneTime(c, u, password)
 }
 
 func (h *usersHandler) showOneTime(c echo.Context, u *store.User, password string) error {
 	s := h.shell(c, "One-time password")
 	s.NoHistory = true
-	view := userspage.OneTime{Name: u.Name, Email: u.Email, Password: password, Back: "/users/" + itoa64(u.ID)}
+	view := userspage.OneTime{Name: u.Name, Email: u.Email, Password: password, Back: h.paths.User(itoa64(u.ID))}
 	return h.renderShell(c, http.StatusOK, s, userspage.OneTimePage(view), nil)
 }
 
@@ -130,7 +140,8 @@ func (h *usersHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := userspage.Form{CSRF: visitOf(c).CSRF, ID: itoa64(u.ID), Name: u.Name, Email: u.Email, Role: u.Role, Roles: roleOptions(u.Role)}
+	f := h.form(c, itoa64(u.ID))
+	f.Name, f.Email, f.Role, f.Roles = u.Name, u.Email, u.Role, roleOptions(u.Role)
 	return h.renderDetail(c, http.StatusOK, u, f)
 }
 
@@ -139,8 +150,12 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 	if err != nil {
 		return err
 	}
-	view := userspage.Detail{CSRF: visitOf(c).CSRF, Form: f, Email: u.Email, Active: u.Status == "active",
-		TwoFactor: u.TOTPEnabled, Self: u.ID == viewerOf(c).User.ID, LastLogin: formatTime(u.LastLoginAt), Created: formatTime(u.CreatedAt)}
+	id := itoa64(u.ID)
+	view := userspage.Detail{CSRF: requestOf(c).CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
+		TwoFactor: u.TOTPEnabled, Self: u.ID == requestOf(c).User().ID, LastLogin: formatTime(u.LastLoginAt), Created: formatTime(u.CreatedAt),
+		Actions: userspage.MemberActions{Disable: h.paths.UserDisable(id), Enable: h.paths.UserEnable(id),
+			ResetPassword: h.paths.UserResetPassword(id), ResetSecondFactor: h.paths.UserResetSecondFactor(id),
+			EndSessions: h.paths.UserEndSessions(id)}}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, userspage.Session{Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt),
 			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
@@ -154,9 +169,9 @@ func (h *usersHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := c.FormParams()
+	f, err := posted(c)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest)
+		return err
 	}
 	in := form.NewReader(f)
 	name, role := readMember(in)
@@ -167,7 +182,8 @@ func (h *usersHandler) update(c echo.Context) error {
 			in.Errors.Add("role", "This is the only active admin. Make someone else an admin first.")
 		}
 	}
-	view := userspage.Form{CSRF: visitOf(c).CSRF, ID: itoa64(u.ID), Name: name, Email: u.Email, Role: role, Roles: roleOptions(role), Errors: in.Errors}
+	view := h.form(c, itoa64(u.ID))
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, u.Email, role, roleOptions(role), in.Errors
 	if in.Errors.Any() {
 		return h.renderDetail(c, http.StatusUnprocessableEntity, u, view)
 	}
@@ -176,119 +192,8 @@ func (h *usersHandler) update(c echo.Context) error {
 	if err := h.users.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	h.audit.Record(c, AuditEntry{Action: "users.update", Target: userTarget(u.ID), Outcome: OutcomeOK,
+	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "users.update", Target: userTarget(u.ID), Outcome: OutcomeOK,
 		Params: url.Values{"name": {name}, "role": {role}}, Detail: "before: " + ScrubParams(before)})
 	h.flash(c, "ok", "Saved. The change applies from "+name+"'s next click.")
-	return redirect(c, "/users/"+itoa64(u.ID))
-}
-
-// lastActiveAdmin reports whether u is the only active admin left, who must
-// not be demoted or disabled (nobody could manage the team afterwards).
-func (h *usersHandler) lastActiveAdmin(ctx context.Context, u *store.User) (bool, error) {
-	list, err := h.users.ListUsers(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, o := range list {
-		if o.ID != u.ID && o.Role == string(auth.RoleAdmin) && o.Status == "active" {
-			return false, nil
-		}
-	}
-	return true, nil
-}
-
-// accessChange runs one of the account actions that are refused on oneself.
-func (h *usersHandler) accessChange(c echo.Context, action string, change func(ctx context.Context, u *store.User) (string, error)) error {
-	ctx := c.Request().Context()
-	u, err := h.member(c)
-	if err != nil {
-		return err
-	}
-	if u.ID == viewerOf(c).User.ID {
-		return echo.NewHTTPError(http.StatusForbidden, "You cannot do this to your own account.")
-	}
-	msg, err := change(ctx, u)
-	if err != nil {
-		h.audit.Record(c, AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeFailed, Detail: err.Error()})
-		return err
-	}
-	h.audit.Record(c, AuditEntry{Action: action, Target: userTarget(u.ID), Outcome: OutcomeOK})
-	if msg != "" {
-		h.flash(c, "ok", msg)
-	}
-	return redirect(c, "/users/"+itoa64(u.ID))
-}
-
-func (h *usersHandler) disable(c echo.Context) error {
-	return h.accessChange(c, "users.disable", func(ctx context.Context, u *store.User) (string, error) {
-		if u.Role == string(auth.RoleAdmin) {
-			if last, err := h.lastActiveAdmin(ctx, u); err != nil || last {
-				if err == nil {
-					err = echo.NewHTTPError(http.StatusConflict, "This is the only active admin.")
-				}
-				return "", err
-			}
-		}
-		u.Status, u.UpdatedAt = "disabled", h.now()
-		if err := h.users.UpdateUser(ctx, u); err != nil {
-			return "", err
-		}
-		n, err := h.users.RevokeUserSessions(ctx, u.ID, "", h.now())
-		return u.Name + " is disabled; " + plural(n, "session") + " ended.", err
-	})
-}
-
-func (h *usersHandler) enable(c echo.Context) error {
-	return h.accessChange(c, "users.enable", func(ctx context.Context, u *store.User) (string, error) {
-		u.Status, u.UpdatedAt = "active", h.now()
-		return u.Name + " can sign in again.", h.users.UpdateUser(ctx, u)
-	})
-}
-
-// resetPassword gives the member a new one-time password, shown once; the
-// admin never chooses it, and the member must replace it at sign-in.
-func (h *usersHandler) resetPassword(c echo.Context) error {
-	ctx := c.Request().Context()
-	u, err := h.member(c)
-	if err != nil {
-		return err
-	}
-	if u.ID == viewerOf(c).User.ID {
-		return echo.NewHTTPError(http.StatusForbidden, "Change your own password on your profile.")
-	}
-	password := auth.GeneratePassword()
-	hash, err := h.hasher.Hash(ctx, password)
-	if err != nil {
-		return err
-	}
-	u.PasswordHash, u.MustChangePassword, u.UpdatedAt = hash, true, h.now()
-	if err := h.users.UpdateUser(ctx, u); err != nil {
-		return err
-	}
-	if _, err := h.users.RevokeUserSessions(ctx, u.ID, "", h.now()); err != nil {
-		return err
-	}
-	h.audit.Record(c, AuditEntry{Action: "users.reset_password", Target: userTarget(u.ID), Outcome: OutcomeOK})
-	return h.showOneTime(c, u, password)
-}
-
-func (h *usersHandler) resetSecondFactor(c echo.Context) error {
-	return h.accessChange(c, "users.reset_2fa", func(ctx context.Context, u *store.User) (string, error) {
-		u.TOTPEnabled, u.TOTPSecret, u.UpdatedAt = false, "", h.now()
-		if err := h.users.UpdateUser(ctx, u); err != nil {
-			return "", err
-		}
-		if err := h.users.ReplaceRecoveryCodes(ctx, u.ID, nil, h.now()); err != nil {
-			return "", err
-		}
-		_, err := h.users.RevokeUserSessions(ctx, u.ID, "", h.now())
-		return u.Name + "'s second factor is reset; they set it up again at next sign-in.", err
-	})
-}
-
-func (h *usersHandler) endSessions(c echo.Context) error {
-	return h.accessChange(c, "users.sessions.end", func(ctx context.Context, u *store.User) (string, error) {
-		n, err := h.users.RevokeUserSessions(ctx, u.ID, "", h.now())
-		return plural(n, "session") + " ended.", err
-	})
+	return redirect(c, h.paths.User(itoa64(u.ID)))
 }

@@ -1,9 +1,15 @@
 package handlers
 
 import (
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/form"
 )
 
 func itoa(n int) string     { return strconv.Itoa(n) }
@@ -43,4 +49,38 @@ func shortAgent(ua string) string {
 		return browser + " on " + platform
 	}
 	return browser
+}
+
+// flag01 writes a flag as the API's parameters and the panel's own query
+// strings take it.
+func flag01(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// apiIDMaxDigits bounds the API's numeric ids (products, options, sales,
+// invoices): they fit in 19 digits.
+const apiIDMaxDigits = 19
+
+// pathID reads a numeric API id from the path parameter name: digits only,
+// else 404 without asking the API. Ids of records never come from a form
+// body, so a field cannot redirect a change.
+func pathID(c echo.Context, name string) (string, error) {
+	id := c.Param(name)
+	if !form.IsDigits(id, apiIDMaxDigits) {
+		return "", echo.NewHTTPError(http.StatusNotFound)
+	}
+	return id, nil
+}
+
+// posted reads a posted form (body and query): a body that cannot be read
+// is a 400. Every handler that takes a form reads it here.
+func posted(c echo.Context) (url.Values, error) {
+	vals, err := c.FormParams()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusBadRequest)
+	}
+	return vals, nil
 }

@@ -24,46 +24,41 @@ type web struct {
 	now     func() time.Time
 	// sessions is nil only in tests of the bare server skeleton.
 	sessions *auth.Sessions
-	// pages holds the GET paths of the route table, so navigation links
-	// only to pages that exist.
-	pages map[string]bool
+	// paths builds links from the route table's names.
+	paths paths
 }
 
-// linkable reports whether href is a page this panel serves and the viewer's
-// role may open.
-func (w *web) linkable(v *viewer, href string, p auth.Permission) bool {
-	return w.pages[href] && v.Role.Can(p)
-}
-
-// navItems is the top navigation in display order, each with the permission
-// that makes it visible. Visibility is a convenience only: every route checks
-// its permission on the server.
+// navItems is the top navigation in display order: each a route name and
+// the permission that makes it visible. Visibility is a convenience only:
+// every route checks its permission on the server.
 var navItems = []struct {
-	label, href string
-	perm        auth.Permission
+	label, route string
+	perm         auth.Permission
 }{
-	{"Ship", "/ship", auth.SalesShip},
-	{"Sales", "/sales", auth.SalesView},
-	{"Products", "/products", auth.ProductsView},
-	{"Options", "/options", auth.OptionsView},
-	{"Coupons", "/coupons", auth.CouponsView},
-	{"Account", "/account", auth.AccountView},
-	{"Team", "/users", auth.UsersManage},
-	{"Audit", "/audit", auth.AuditView},
+	{"Ship", "ship.screen", auth.SalesShip},
+	{"Sales", "sales.list", auth.SalesView},
+	{"Products", "products.list", auth.ProductsView},
+	{"Options", "options.list", auth.OptionsView},
+	{"Coupons", "coupons.list", auth.CouponsView},
+	{"Account", "account", auth.AccountView},
+	{"Team", "users.list", auth.UsersManage},
+	{"Audit", "audit", auth.AuditView},
 }
 
 // shell builds the page frame for the current request.
 func (w *web) shell(c echo.Context, title string) layout.Shell {
 	s := layout.Shell{
-		Title:   title,
-		Nonce:   NonceOf(c),
-		Sandbox: w.sandbox,
+		Title:     title,
+		MeURL:     w.paths.Me(),
+		LogoutURL: w.paths.Logout(),
+		Nonce:     NonceOf(c),
+		Sandbox:   w.sandbox,
 		Assets: layout.Assets{
 			CSS:      w.assets.Path("app.css"),
 			JS:       w.assets.Path("app.js"),
 			Htmx:     w.assets.Path("htmx-2.0.11.min.js"),
 			Icon:     w.assets.Path("icons/icon.svg"),
-			Manifest: "/manifest.webmanifest",
+			Manifest: w.paths.Manifest(),
 		},
 	}
 	if vis := visitOf(c); vis != nil {
@@ -72,13 +67,14 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 			s.Flash = append(s.Flash, layout.Flash{Kind: f.Kind, Text: f.Text})
 		}
 	}
-	if v := viewerOf(c); v != nil && v.Full {
+	rq := requestOf(c)
+	if v := rq.viewer; v != nil && v.Full {
 		s.User = &layout.User{Name: v.User.Name, Email: v.User.Email, Role: v.Role.Label()}
-		path := c.Request().URL.Path
 		for _, n := range navItems {
-			if w.linkable(v, n.href, n.perm) {
-				s.Nav = append(s.Nav, layout.NavItem{Label: n.label, Href: n.href,
-					Current: path == n.href || strings.HasPrefix(path, n.href+"/")})
+			if rq.Can(n.perm) {
+				href := w.paths.to(n.route)
+				s.Nav = append(s.Nav, layout.NavItem{Label: n.label, Href: href,
+					Current: rq.Path == href || strings.HasPrefix(rq.Path, href+"/")})
 			}
 		}
 	}

@@ -2,19 +2,18 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"backoffice/apiclient"
 	"backoffice/auth"
+	"backoffice/form"
 	"backoffice/store"
 )
 
@@ -23,23 +22,49 @@ type Write struct {
 	Action     string          // audit action, e.g. "products.update"
 	Permission auth.Permission // checked again here, on top of the route guard
 	Target     string          // e.g. "product:4635212971"
-	// Key is the idempotency key the form carried (field _idem).
+	// Key is the idempotency key the form carried (formKeyOf).
 	Key string
-	// Params are the values sent upstream, for the audit log and for telling
-	// a repeat from a different change under the same key.
-	Params url.Values
+	// Send is the call and the typed params it sends (built by send or
+	// sendID). The audit log's parameters and the fingerprint that tells a
+	// repeat from a different change under the same key are both encoded
+	// from exactly those params, so they cannot drift from the request.
+	Send Send
 	// Before holds the record's values before the change, when the API can
-	// give them, for the audit log.
+	// give them, for the audit log (one ...Before function per resource).
 	Before url.Values
-	// Call makes the API call and returns an id the caller wants back
-	// (e.g. a created product's id), or "".
-	Call func(ctx context.Context) (string, error)
+}
+
+// Send is an API call bound to the params it sends.
+type Send struct {
+	params any
+	call   func(ctx context.Context) (string, error)
+}
+
+// send binds an API method to the params it is called with; the write
+// hands back no id.
+func send[P, R any](method func(context.Context, P) (R, error), p P) Send {
+	return Send{params: p, call: func(ctx context.Context) (string, error) {
+		_, err := method(ctx, p)
+		return "", err
+	}}
+}
+
+// sendID is send for a call whose answer names what it made (a created
+// product's id, a coupon's code), which the outcome carries back.
+func sendID[P, R any](method func(context.Context, P) (R, error), p P, id func(R) string) Send {
+	return Send{params: p, call: func(ctx context.Context) (string, error) {
+		r, err := method(ctx, p)
+		if err != nil {
+			return "", err
+		}
+		return id(r), nil
+	}}
 }
 
 // Outcome is what became of a write.
 type Outcome struct {
 	State    string // store.IdemSucceeded, IdemFailed, IdemUnknown
-	ID       string // the id Call returned, on success
+	ID       string // the id the call handed back, on success
 	Err      error  // the API's error, for failed and unknown
 	Replayed bool   // the same form was sent before: this is the first result
 }
@@ -49,6 +74,41 @@ func (o Outcome) Succeeded() bool { return o.State == store.IdemSucceeded }
 
 // Unknown reports whether the change may or may not have been made.
 func (o Outcome) Unknown() bool { return o.State == store.IdemUnknown }
+
+// Status is the one policy for the status of a page shown again after a
+// write that did not succeed: 504 when it is not known whether the change
+// was made, 422 when 2Checkout refused the values (the person can fix
+// them), 502 when 2Checkout failed itself or could not be reached.
+func (o Outcome) Status() int {
+	if o.Unknown() {
+		return http.StatusGatewayTimeout
+	}
+	var ae *apiclient.Error
+	if errors.As(o.Err, &ae) && ae.Status < 500 && ae.Code != codeInternalError {
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusBadGateway
+}
+
+// Message is the message at the top of a form or confirmation after a
+// write that did not succeed.
+func (o Outcome) Message() string {
+	if o.Unknown() {
+		return "2Checkout did not answer in time, so it is not known whether the change was made. Check the record before sending it again."
+	}
+	return apiErrorText(o.Err)
+}
+
+// ApplyTo puts a failed write's message on a form: next to the field the
+// API names when the form has it (fields maps API parameter names to form
+// field names), at the top otherwise; an unknown outcome always at the top.
+func (o Outcome) ApplyTo(errs form.Errors, fields map[string]string) {
+	if o.Unknown() {
+		errs.Add("", o.Message())
+		return
+	}
+	applyAPIError(errs, o.Err, fields)
+}
 
 type idemStore interface {
 	BeginIdempotent(ctx context.Context, r *store.IdemRecord) (*store.IdemRecord, bool, error)
@@ -63,7 +123,6 @@ type idemStore interface {
 type writer struct {
 	idem  idemStore
 	audit *Auditor
-	now   func() time.Time
 	// wait bounds how long a repeat waits for the first request with the
 	// same key to finish.
 	wait time.Duration
@@ -76,80 +135,40 @@ var (
 	errStillRunning = echo.NewHTTPError(http.StatusConflict, "The same change is still being sent. Wait a moment, then reload the page to see the result.")
 )
 
-// NewFormKey makes the idempotency key a rendered form carries.
-func NewFormKey() string { return auth.NewToken() }
+// codeInternalError is the code 2Checkout answers when it failed itself.
+const codeInternalError = "INTERNAL_ERROR"
 
-func validFormKey(k string) bool {
-	if len(k) < 32 || len(k) > 64 {
-		return false
+// Do runs a write once per form key, for the person of rq. ctx is the
+// request's context: the call itself is detached from it, so a browser that
+// goes away does not cut a write off half-sent.
+func (w *writer) Do(ctx context.Context, rq *request, wr Write) (Outcome, error) {
+	sent, err := apiclient.EncodeParams(wr.Send.params)
+	if err != nil {
+		return Outcome{}, fmt.Errorf("%s: %w", wr.Action, err)
 	}
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// paramsHash fingerprints what a write sends, so the same key with other
-// parameters is refused rather than answered with an unrelated result.
-func paramsHash(action string, p url.Values) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	h := sha256.New()
-	h.Write([]byte(action))
-	for _, k := range keys {
-		h.Write([]byte{0})
-		h.Write([]byte(k))
-		for _, v := range p[k] {
-			h.Write([]byte{1})
-			h.Write([]byte(v))
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// storedResult is what the idempotency record keeps of an outcome.
-type storedResult struct {
-	ID        string `json:"id,omitempty"`
-	Code      string `json:"code,omitempty"`
-	Message   string `json:"message,omitempty"`
-	Parameter string `json:"parameter,omitempty"`
-	Status    int    `json:"status,omitempty"`
-	Kind      string `json:"kind,omitempty"` // "api", "unknown", "transport"
-}
-
-// Do runs a write once per form key.
-func (w *writer) Do(c echo.Context, wr Write) (Outcome, error) {
-	v := viewerOf(c)
-	if v == nil || !v.Role.Can(wr.Permission) {
-		w.audit.Record(c, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: wr.Params})
+	if !rq.Can(wr.Permission) {
+		w.audit.Record(ctx, rq, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: sent})
 		return Outcome{}, echo.NewHTTPError(http.StatusForbidden)
 	}
 	if !validFormKey(wr.Key) {
 		return Outcome{}, errFormKey
 	}
-	ctx := c.Request().Context()
-	hash := paramsHash(wr.Action, wr.Params)
-	rec := &store.IdemRecord{Key: wr.Key, UserID: v.User.ID, Action: wr.Action, ParamsHash: hash,
-		State: store.IdemPending, Result: "{}", CreatedAt: w.now(), UpdatedAt: w.now()}
+	hash := paramsHash(wr.Action, sent)
+	rec := &store.IdemRecord{Key: wr.Key, UserID: rq.User().ID, Action: wr.Action, ParamsHash: hash,
+		State: store.IdemPending, Result: "{}", CreatedAt: rq.Now(), UpdatedAt: rq.Now()}
 	existing, created, err := w.idem.BeginIdempotent(ctx, rec)
 	if err != nil {
 		return Outcome{}, err
 	}
 	if !created {
-		return w.repeat(c, wr, existing, hash)
+		return w.repeat(ctx, rq, wr, sent, existing, hash)
 	}
 
 	// The call must not die with the browser's connection: a phone losing
 	// Wi-Fi half-way must not leave a half-sent write unrecorded. The client
 	// puts its own deadline on the call.
 	callCtx := context.WithoutCancel(ctx)
-	id, callErr := wr.Call(callCtx)
+	id, callErr := wr.Send.call(callCtx)
 	out := Outcome{ID: id, Err: callErr}
 	res := storedResult{ID: id}
 	switch {
@@ -167,10 +186,10 @@ func (w *writer) Do(c echo.Context, wr Write) (Outcome, error) {
 		}
 	}
 	b, _ := json.Marshal(res)
-	if err := w.idem.FinishIdempotent(callCtx, wr.Key, out.State, string(b), w.now()); err != nil {
+	if err := w.idem.FinishIdempotent(callCtx, wr.Key, out.State, string(b), rq.Now()); err != nil {
 		return out, err
 	}
-	entry := AuditEntry{Action: wr.Action, Target: wr.Target, Params: wr.Params}
+	entry := AuditEntry{Action: wr.Action, Target: wr.Target, Params: sent}
 	switch out.State {
 	case store.IdemSucceeded:
 		entry.Outcome = OutcomeOK
@@ -185,7 +204,7 @@ func (w *writer) Do(c echo.Context, wr Write) (Outcome, error) {
 	if len(wr.Before) > 0 {
 		entry.Detail = joinDetail(entry.Detail, "before: "+ScrubParams(wr.Before))
 	}
-	w.audit.Record(c, entry)
+	w.audit.Record(callCtx, rq, entry)
 	return out, nil
 }
 
@@ -214,10 +233,9 @@ func joinDetail(a, b string) string {
 // repeat answers a second request with a key already seen: the stored
 // outcome when the same person sent the same change, waiting for it when the
 // first request is still running; a refusal otherwise.
-func (w *writer) repeat(c echo.Context, wr Write, rec *store.IdemRecord, hash string) (Outcome, error) {
-	v := viewerOf(c)
-	if rec.UserID != v.User.ID || rec.Action != wr.Action || rec.ParamsHash != hash {
-		w.audit.Record(c, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: wr.Params,
+func (w *writer) repeat(ctx context.Context, rq *request, wr Write, sent url.Values, rec *store.IdemRecord, hash string) (Outcome, error) {
+	if rec.UserID != rq.User().ID || rec.Action != wr.Action || rec.ParamsHash != hash {
+		w.audit.Record(ctx, rq, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: sent,
 			Detail: "form key reused for a different change"})
 		return Outcome{}, errKeyConflict
 	}
@@ -227,12 +245,12 @@ func (w *writer) repeat(c echo.Context, wr Write, rec *store.IdemRecord, hash st
 			return Outcome{}, errStillRunning
 		}
 		select {
-		case <-c.Request().Context().Done():
-			return Outcome{}, c.Request().Context().Err()
+		case <-ctx.Done():
+			return Outcome{}, ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 		var err error
-		if rec, err = w.idem.IdempotentByKey(c.Request().Context(), wr.Key); err != nil {
+		if rec, err = w.idem.IdempotentByKey(ctx, wr.Key); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -248,4 +266,16 @@ func (w *writer) repeat(c echo.Context, wr Write, rec *store.IdemRecord, hash st
 		out.Err = errors.New("the first attempt could not reach 2Checkout")
 	}
 	return out, nil
+}
+
+// refusalText is the message of a write the write path refused before
+// sending (a stale or reused form key, a change still running).
+func refusalText(err error) string {
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		if msg, ok := he.Message.(string); ok {
+			return msg
+		}
+	}
+	return "the panel refused to send it."
 }

@@ -65,3 +65,7 @@ func (f Field) describedBy() string {
 	}
 	return s
 }
+
+// FormKeyName is the form field that carries a write's idempotency key
+// (FormKey draws it; the write path reads it).
+const FormKeyName = "_idem"

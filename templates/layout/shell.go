@@ -10,9 +10,11 @@ type Shell struct {
 	CSRFToken string
 	Assets    Assets
 	User      *User // nil when nobody is signed in
-	Nav       []NavItem
-	Flash     []Flash
-	Sandbox   bool // the panel talks to the offline sandbox
+	// MeURL is one's own account page; LogoutURL signs out.
+	MeURL, LogoutURL string
+	Nav              []NavItem
+	Flash            []Flash
+	Sandbox          bool // the panel talks to the offline sandbox
 	// NoHistory keeps htmx from saving this page in its history cache, for
 	// pages that show secrets or personal data.
 	NoHistory bool

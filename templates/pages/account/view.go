@@ -8,6 +8,7 @@ type Fact struct{ Label, Value string }
 // View is the account page.
 type View struct {
 	CSRF      string
+	SecretURL string // where the reveal form posts
 	Company   []Fact
 	Contact   []Fact
 	Mailing   []string // address lines

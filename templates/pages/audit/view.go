@@ -8,8 +8,12 @@ type Row struct {
 	At, Actor, IP, Action, Target, Outcome, Params, Detail string
 }
 
+// ResultsID is the element the log's htmx requests swap.
+const ResultsID = "audit-results"
+
 // List is the filtered, paged audit log.
 type List struct {
+	Path     string // the log's address (the filter form's action)
 	Actor    string
 	Action   string
 	From, To string

@@ -5,6 +5,15 @@ package coupons
 
 import "backoffice/templates/components"
 
+// ResultsID is the element the list's htmx requests swap; FiltersID is the
+// filter form, whose own requests need no order fields back; SortID holds
+// the form's order fields, sent out of band after any other request.
+const (
+	ResultsID = "cp-results"
+	FiltersID = "cp-filters"
+	SortID    = "cp-sort"
+)
+
 // Row is one coupon in the list.
 type Row struct {
 	Code     string
@@ -18,15 +27,18 @@ type Row struct {
 
 // List is the filtered, sorted, paged list of coupons.
 type List struct {
-	Code    string // filter: code contains
-	Types   []components.Option
-	Sizes   []components.Option
-	Sorts   []components.Option
-	Dirs    []components.Option
-	Heads   []components.SortHeader
-	Rows    []Row
-	Pager   components.Pager
-	CanEdit bool
+	// Path is the list's address (the filter form's action); NewURL the
+	// new-coupon form's.
+	Path, NewURL string
+	Code         string // filter: code contains
+	Types        []components.Option
+	Sizes        []components.Option
+	Sorts        []components.Option
+	Dirs         []components.Option
+	Heads        []components.SortHeader
+	Rows         []Row
+	Pager        components.Pager
+	CanEdit      bool
 }
 
 // Product is a product a coupon applies to.
@@ -44,6 +56,7 @@ type Detail struct {
 	Products    []Product
 	EditURL     string
 	DeleteURL   string
+	ListURL     string
 	CanEdit     bool
 	CanDelete   bool
 }
@@ -73,15 +86,4 @@ type Form struct {
 	Applies  string // "all" or "some"
 	Products []Pick
 	Errors   map[string]string
-}
-
-// Confirm asks before deleting a coupon.
-type Confirm struct {
-	Code     string
-	Type     string
-	Discount string
-	URL      string // the coupon's page
-	CSRF     string
-	Key      string
-	Error    string
 }

@@ -10,6 +10,6 @@ type View struct {
 	RequestID string
 	// RetryURL, when set, offers to load the page again (safe for reads).
 	RetryURL string
-	// SignIn offers the sign-in page instead of a retry.
-	SignIn bool
+	// SignInURL, when set, offers the sign-in page instead of a retry.
+	SignInURL string
 }

@@ -2,6 +2,11 @@
 // sessions.
 package me
 
+// Links are the addresses of one's own account pages and their forms.
+type Links struct {
+	Password, SecondFactor, Recovery, Sessions, EndOthers string
+}
+
 // Profile is the overview of one's own account.
 type Profile struct {
 	Name, Email, Role string
@@ -10,6 +15,7 @@ type Profile struct {
 	RecoveryLeft      int
 	LastLogin         string
 	CSRF              string
+	Links             Links
 }
 
 // Password is the change-password form.
@@ -17,6 +23,7 @@ type Password struct {
 	CSRF   string
 	Forced bool // a one-time password must be replaced before anything else
 	Errors map[string]string
+	Links  Links
 }
 
 // Enrol is the second-factor set-up page.
@@ -28,6 +35,7 @@ type Enrol struct {
 	Secret   string // the same secret as text, grouped for typing
 	Error    string
 	Errors   map[string]string
+	Links    Links
 }
 
 // RecoveryCodes shows freshly made recovery codes, once.
@@ -44,10 +52,12 @@ type Session struct {
 	LastSeen  string
 	IP        string
 	UserAgent string
+	EndURL    string // ends this session
 }
 
 // Sessions lists one's own active sessions.
 type Sessions struct {
 	CSRF     string
 	Sessions []Session
+	Links    Links
 }

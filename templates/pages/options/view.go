@@ -5,6 +5,15 @@ package options
 
 import "backoffice/templates/components"
 
+// ResultsID is the element the list's htmx requests swap; FiltersID is the
+// filter form, whose own requests need no order fields back; SortID holds
+// the form's order fields, sent out of band after any other request.
+const (
+	ResultsID = "opt-results"
+	FiltersID = "opt-filters"
+	SortID    = "opt-sort"
+)
+
 // Row is one option in the list.
 type Row struct {
 	ID   string
@@ -16,12 +25,15 @@ type Row struct {
 
 // List is the filtered, sorted, paged list of options.
 type List struct {
-	Name, Value string // filters: option name, value name
-	Sorts, Dirs []components.Option
-	Sizes       []components.Option
-	Heads       []components.SortHeader
-	Rows        []Row
-	Pager       components.Pager
+	// Path is the list's address (the filter form's action); NewURL the
+	// new-option form's.
+	Path, NewURL string
+	Name, Value  string // filters: option name, value name
+	Sorts, Dirs  []components.Option
+	Sizes        []components.Option
+	Heads        []components.SortHeader
+	Rows         []Row
+	Pager        components.Pager
 	// Notice explains an empty page (e.g. past the last page) and FirstURL
 	// leads back to the first page.
 	Notice   string
@@ -39,6 +51,8 @@ type Detail struct {
 	Values    []Value
 	CanEdit   bool
 	CanDelete bool
+	// EditURL, DeleteURL (its confirmation) and ListURL are the page's links.
+	EditURL, DeleteURL, ListURL string
 }
 
 // ValueRow is one row of the value editor, holding what the person typed.
@@ -49,6 +63,8 @@ type ValueRow struct {
 	Surcharge    string
 	NameErr      string
 	SurchargeErr string
+	// RowURL answers the editor's htmx add and remove buttons.
+	RowURL string
 }
 
 // Form creates or edits an option.
@@ -64,21 +80,13 @@ type Form struct {
 	// Known lists the ids of the values the edit form was drawn with,
 	// space-separated ("" on create).
 	Known string
-	// Next is the index the next added row gets.
+	// Next is the index the next added row gets; RowURL answers the
+	// editor's htmx add button.
 	Next   string
+	RowURL string
 	Errors map[string]string
 	// Done and NotDone report, after a partly failed save, which changes
 	// were made and which were not.
 	Done    []string
 	NotDone []string
-}
-
-// Confirm asks before deleting an option.
-type Confirm struct {
-	ID     string
-	Name   string
-	Values int
-	CSRF   string
-	Key    string
-	Error  string
 }

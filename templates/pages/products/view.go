@@ -6,19 +6,24 @@ package products
 import "backoffice/templates/components"
 
 // ResultsID is the element the list's htmx requests swap; FiltersID is the
-// filter form, whose own requests need no sort fields back.
+// filter form, whose own requests need no sort fields back; SortID holds
+// the form's order fields, sent out of band after any other request.
 const (
 	ResultsID = "product-results"
 	FiltersID = "product-filters"
+	SortID    = "product-sort"
 )
 
 // Row is one product in the list.
 type Row struct {
-	ID, Name, AssignedID, VendorProductID, Price, Kind string
+	ID, URL, Name, AssignedID, VendorProductID, Price, Kind string
 }
 
 // List is the list page: the filter form's values and the results.
 type List struct {
+	// Path is the list's address (the filter form's action); NewURL the
+	// new-product form's.
+	Path, NewURL                      string
 	Name, VendorProductID, AssignedID string
 	PageSizes                         []components.Option
 	// SortOptions and DirOptions are the current order, chosen in the
@@ -48,6 +53,7 @@ type Fact struct {
 // OptionRow is one option of a product with its values.
 type OptionRow struct {
 	ID, Name string
+	URL      string // "" for roles that may not open options
 	Values   []OptionValue
 }
 
@@ -63,8 +69,8 @@ type Detail struct {
 	Images     []string
 	CanEdit    bool
 	CanDelete  bool
-	// OptionLinks links each option to its page, for roles that may open it.
-	OptionLinks bool
+	// EditURL, DeleteURL (its confirmation) and ListURL are the page's links.
+	EditURL, DeleteURL, ListURL string
 }
 
 // Choice is one checkbox of the options or categories lists.
@@ -75,15 +81,17 @@ type Choice struct {
 
 // Form creates (ID "") or edits a product.
 type Form struct {
-	ID         string
-	Title      string
-	CSRF, Key  string
-	Name       string
-	Price      string
-	VendorPID  string
-	Desc       string
-	LongDesc   string
-	PendingURL string
+	ID    string
+	Title string
+	// Action is where the form posts; Cancel where "Cancel" leads.
+	Action, Cancel string
+	CSRF, Key      string
+	Name           string
+	Price          string
+	VendorPID      string
+	Desc           string
+	LongDesc       string
+	PendingURL     string
 	// ApprovedURL is the address the buyer is sent to after paying.
 	ApprovedURL      string
 	Tangible         bool
@@ -101,22 +109,6 @@ type Form struct {
 	Options          []Choice
 	Categories       []Choice
 	Errors           map[string]string
-}
-
-// Action is where the form posts.
-func (f Form) Action() string {
-	if f.ID == "" {
-		return "/products"
-	}
-	return "/products/" + f.ID
-}
-
-// Cancel is where "Cancel" leads.
-func (f Form) Cancel() string {
-	if f.ID == "" {
-		return "/products"
-	}
-	return "/products/" + f.ID
 }
 
 // Submit is the label of the submit button.
@@ -150,11 +142,4 @@ func commissionTypes(selected string) []components.Option {
 		{Value: "percentage", Label: "Percentage of the price", Selected: selected == "percentage"},
 		{Value: "amount", Label: "Fixed amount", Selected: selected == "amount"},
 	}
-}
-
-// Confirm is the delete confirmation page.
-type Confirm struct {
-	ID, Name, AssignedID, Price string
-	CSRF, Key                   string
-	Error                       string
 }

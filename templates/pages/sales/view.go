@@ -4,9 +4,15 @@ package sales
 
 import "backoffice/templates/components"
 
+// RegionID is the element the search's htmx requests swap: the form and its
+// results together, as the form shows the search's own errors.
+const RegionID = "sales"
+
 // Search is the sales search page: the filters as typed, their errors, and
 // one page of results.
 type Search struct {
+	// Path is the search's address (the form's action).
+	Path                                 string
 	Number, Name, Email, Phone, From, To string
 	// Sort and Dir are kept in hidden fields so a new search keeps the order.
 	Sort, Dir string
@@ -31,10 +37,13 @@ type Row struct {
 
 // Detail is the sale page.
 type Detail struct {
-	ID       string
-	Placed   string
-	CSRF     string
-	Customer Customer
+	ID     string
+	Placed string
+	CSRF   string
+	// SearchURL leads back to the search; ShipURL and CommentURL are where
+	// the forms post.
+	SearchURL, ShipURL, CommentURL string
+	Customer                       Customer
 	// Declined describes the last declined recurring payment, if any.
 	Declined string
 	Invoices []Invoice
@@ -121,4 +130,5 @@ type CommentForm struct {
 // could not be read again to check it.
 type Unknown struct {
 	ID, Message string
+	SaleURL     string
 }

@@ -4,6 +4,8 @@ package ship
 
 // Screen is the whole scan-to-ship screen.
 type Screen struct {
+	// Path is the screen's address: the scan form's and the send form's.
+	Path string
 	CSRF string
 	// Sale is the scanned sale number, kept after any failure.
 	Sale string

@@ -4,6 +4,7 @@ package signin
 
 // Login is the sign-in form.
 type Login struct {
+	Action string // where the form posts
 	CSRF   string
 	Email  string
 	Next   string
@@ -13,13 +14,16 @@ type Login struct {
 
 // SecondFactor is the code step of sign-in.
 type SecondFactor struct {
-	CSRF  string
-	Next  string
-	Error string
+	// Action is where the form posts; LogoutURL ends the half-done sign-in.
+	Action, LogoutURL string
+	CSRF              string
+	Next              string
+	Error             string
 }
 
 // Setup creates the first admin.
 type Setup struct {
+	Action string // where the form posts
 	CSRF   string
 	Token  string
 	Name   string

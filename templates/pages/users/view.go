@@ -13,22 +13,26 @@ type Row struct {
 	Active    bool
 	TwoFactor bool
 	LastLogin string
+	URL       string // the member's page
 }
 
 // List is the team list.
 type List struct {
-	Rows []Row
+	NewURL string // the add-a-member form
+	Rows   []Row
 }
 
 // Form creates or edits a member.
 type Form struct {
-	CSRF   string
-	ID     string // "" for a new member
-	Name   string
-	Email  string
-	Role   string
-	Roles  []components.Option
-	Errors map[string]string
+	CSRF string
+	ID   string // "" for a new member
+	// Action is where the form posts; Cancel where "Cancel" leads.
+	Action, Cancel string
+	Name           string
+	Email          string
+	Role           string
+	Roles          []components.Option
+	Errors         map[string]string
 }
 
 // Session is one of a member's active sessions.
@@ -47,6 +51,12 @@ type Detail struct {
 	LastLogin string
 	Created   string
 	Sessions  []Session
+	Actions   MemberActions
+}
+
+// MemberActions are where a member page's account buttons post.
+type MemberActions struct {
+	Disable, Enable, ResetPassword, ResetSecondFactor, EndSessions string
 }
 
 // OneTime shows a generated password once.

@@ -1,0 +1,69 @@
+package handlers
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"backoffice/apiclient"
+	"backoffice/auth"
+	"backoffice/templates/components"
+)
+
+// productConfirm is the delete confirmation of product id (p nil when it
+// could not be read).
+func productConfirm(rq *request, paths paths, id string, p *apiclient.Product) components.Confirm {
+	name, assigned, price := "product "+id, "—", "—"
+	if p != nil {
+		name, assigned, price = productName(p), p.AssignedProductID.Or("—"), p.Price.Or("—")
+	}
+	return components.Confirm{Question: "Delete " + name + "?",
+		Facts:       []components.Fact{{Label: "Name", Value: name}, {Label: "2CO ID", Value: assigned}, {Label: "Price", Value: price}},
+		Consequence: "The product is removed from 2Checkout and from any coupon that names it. This cannot be undone.",
+		Action:      paths.ProductDelete(id), Cancel: paths.Product(id), Submit: "Delete product",
+		CSRF: rq.CSRF(), Key: NewFormKey()}
+}
+
+// removal is the confirmed delete of the product the path names.
+func (h *productsHandler) removal(c echo.Context) (confirmed, error) {
+	p, id, err := h.productOf(c)
+	if err != nil {
+		return confirmed{}, err
+	}
+	return h.productRemoval(c, id, p), nil
+}
+
+// sentRemoval is removal as its form is sent. The product is read as it
+// was, for the audit log and the messages; a repeat of a delete that went
+// through finds nothing, which is fine: the write path answers it from the
+// first outcome.
+func (h *productsHandler) sentRemoval(c echo.Context) (confirmed, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return confirmed{}, err
+	}
+	p, err := h.api.DetailProduct(c.Request().Context(), apiclient.DetailProductParams{ProductID: id})
+	if err != nil {
+		p = nil
+	}
+	return h.productRemoval(c, id, p), nil
+}
+
+// productRemoval is the confirmed delete of product id (p nil when it
+// could not be read).
+func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient.Product) confirmed {
+	page := productConfirm(requestOf(c), h.paths, id, p)
+	x := confirmed{Title: "Delete " + page.Facts[0].Value, Page: page,
+		Write: Write{Action: "products.delete", Permission: auth.ProductsDelete, Target: "product:" + id,
+			Send: send(h.api.DeleteProduct, apiclient.DeleteProductParams{ProductID: id})},
+		Done: "Deleted the product “" + page.Facts[0].Value + "”.", Next: h.paths.Products()}
+	if p != nil {
+		x.Write.Before = productBefore(p)
+	}
+	return x
+}
+
+func (h *productsHandler) confirmDelete(c echo.Context) error {
+	return h.showConfirmation(c, h.removal)
+}
+func (h *productsHandler) delete(c echo.Context) error {
+	return h.sendConfirmed(c, h.wr, h.sentRemoval)
+}

@@ -1,0 +1,71 @@
+package handlers
+
+import (
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/auth"
+	"backoffice/store"
+)
+
+// request is what one request knows of its person and its moment: who is
+// signed in and what they may do, the CSRF token their forms carry, the
+// request id, their address and the clock. It is built once per request
+// (loadVisit) and handed to view builders, the audit log and the write path,
+// so none of those reads echo.Context and each is a plain function of it.
+type request struct {
+	// ID is the request id every log line and audit entry carries.
+	ID string
+	// IP is the client's address as the trusted proxies report it.
+	IP string
+	// Path is the URL path, for marking the current navigation item.
+	Path string
+	// viewer is nil when nobody is signed in.
+	viewer *viewer
+	// visit is nil only when the session could not be loaded.
+	visit *auth.Visit
+	clock func() time.Time
+}
+
+// User is the signed-in person, nil when nobody is signed in.
+func (r *request) User() *store.User {
+	if r.viewer == nil {
+		return nil
+	}
+	return r.viewer.User
+}
+
+// Can reports whether the signed-in person may do what p names; nobody
+// signed in may do nothing. It asks the viewer, the one place permissions
+// are computed.
+func (r *request) Can(p auth.Permission) bool { return r.viewer.Can(p) }
+
+// CSRF is the token this visitor's forms carry (read from the visit, which
+// a sign-in may renew during the request).
+func (r *request) CSRF() string {
+	if r.visit == nil {
+		return ""
+	}
+	return r.visit.CSRF
+}
+
+// Now is the panel's clock.
+func (r *request) Now() time.Time { return r.clock() }
+
+// requestOf returns the request value of c, building it on first use (when
+// the middleware that builds it did not run, e.g. the session failed to
+// load).
+func requestOf(c echo.Context) *request {
+	if r, ok := c.Get(keyRequest.String()).(*request); ok {
+		return r
+	}
+	r := newRequest(c, time.Now)
+	c.Set(keyRequest.String(), r)
+	return r
+}
+
+func newRequest(c echo.Context, clock func() time.Time) *request {
+	return &request{ID: RequestIDOf(c), IP: c.RealIP(), Path: c.Request().URL.Path,
+		viewer: viewerOf(c), visit: visitOf(c), clock: clock}
+}

@@ -1,0 +1,65 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"backoffice/templates/components"
+)
+
+// resource is what the pages of one kind of Admin API record share: the
+// web parts, the write path and the slice of the API they use. Products,
+// options, coupons, sales and scan-to-ship each embed one.
+type resource[API any] struct {
+	*web
+	wr  *writer
+	api API
+}
+
+// confirmed is a write made from a confirmation page (delete a product,
+// refund an invoice): the page as shown, the write, and what a success
+// says and where it leads.
+type confirmed struct {
+	Title string // the page title
+	Page  components.Confirm
+	// Write is sent with the form's key (Key is filled in here).
+	Write Write
+	// Done is the message after a success; Next the page it leads to.
+	Done, Next string
+}
+
+// showConfirmation answers the GET of a confirmed write built by build from
+// the request: the confirmation page; nothing changes.
+func (w *web) showConfirmation(c echo.Context, build func(echo.Context) (confirmed, error)) error {
+	x, err := build(c)
+	if err != nil {
+		return err
+	}
+	return w.render(c, http.StatusOK, x.Title, components.ConfirmPage(x.Page), nil)
+}
+
+// sendConfirmed answers the POST of a confirmed write built by build: it
+// sends the write through the write path and answers with the one outcome
+// policy: on success the message and a redirect; else the confirmation
+// again, with the outcome's message, a new form key and its status.
+func (w *web) sendConfirmed(c echo.Context, wr *writer, build func(echo.Context) (confirmed, error)) error {
+	if _, err := posted(c); err != nil {
+		return err
+	}
+	x, err := build(c)
+	if err != nil {
+		return err
+	}
+	x.Write.Key = formKeyOf(c)
+	out, err := wr.Do(c.Request().Context(), requestOf(c), x.Write)
+	if err != nil {
+		return err
+	}
+	if out.Succeeded() {
+		w.flash(c, "ok", x.Done)
+		return redirect(c, x.Next)
+	}
+	x.Page.Error, x.Page.Key = out.Message(), NewFormKey()
+	return w.render(c, out.Status(), x.Title, components.ConfirmPage(x.Page), nil)
+}
