@@ -252,6 +252,12 @@ func signInAs(t *testing.T, b *rod.Browser, p *panel, role string, js bool) *rod
 	fill(page, "email", email)
 	fill(page, "password", password)
 	submit(page, `main button[type=submit]`)
+	// With scripts on, the sign-in answer may arrive as an htmx redirect
+	// that navigates a moment after the first navigation event: wait until
+	// the browser has really left the sign-in page before reading where.
+	if err := page.Timeout(30 * time.Second).Wait(rod.Eval(`() => location.pathname !== "/login"`)); err != nil {
+		t.Fatalf("%s did not get signed in: still on /login (%v)", role, err)
+	}
 	if path(page) == "/me/2fa" {
 		secret := text(page, "code.secret")
 		fill(page, "code", totpNow(t, secret))
