@@ -77,8 +77,9 @@ var (
 
 // ErrBadgeSignIn is every failed badge sign-in: an unknown badge, a wrong
 // PIN, an account that may not use badges and a throttled attempt all get
-// it, after the same work, so the answer tells nothing about which badges
-// exist. The wrapped reason is for the audit log only.
+// it, every one not throttled after the same work, so the answer tells
+// nothing about which badges exist. The wrapped reason is for the audit log
+// only.
 var ErrBadgeSignIn = errors.New("auth: badge sign-in failed")
 
 // BadgeSignInFailed is the one message to show for ErrBadgeSignIn.
@@ -95,14 +96,10 @@ type BadgeStore interface {
 }
 
 // BadgeThrottle is the sign-in throttle as badge sign-in uses it: account
-// is a badge's throttle key (see Badges.SignIn). *Throttle satisfies it.
-// auth/throttle.go is being rewritten to an atomic claim
-// (Throttle.Claim); when that lands, this interface and the three calls in
-// SignIn are the only places to adapt.
+// is a badge's throttle key (see Badges.SignIn), counted in the SignIn scope
+// like an e-mail. *Throttle satisfies it.
 type BadgeThrottle interface {
-	Blocked(ctx context.Context, account, ip string) (bool, error)
-	Fail(ctx context.Context, account, ip string) error
-	Succeed(ctx context.Context, account string) error
+	Claim(ctx context.Context, scope Scope, account, ip string) (*Attempt, error)
 }
 
 // BadgeOptions configures Badges.
@@ -297,29 +294,28 @@ func badgeThrottleKey(lookup string) string { return "badge:" + lookup[:32] }
 // returns the person to start a session for (with the second factor
 // counted as done: badge holders have none). Every failure is
 // ErrBadgeSignIn (wrapped with the reason, for the audit log) after the
-// same argon2id work; other errors are faults.
+// same argon2id work, except a throttled one, which checks nothing; other
+// errors are faults.
 func (b *Badges) SignIn(ctx context.Context, code, pin, ip string) (*store.User, error) {
-	lookups := b.lookups(code)
-	account := badgeThrottleKey(lookups[0])
-	fail := func(reason string) (*store.User, error) {
-		if err := b.throttle.Fail(ctx, account, ip); err != nil {
-			return nil, fmt.Errorf("badge sign-in: %w", err)
-		}
-		return nil, fmt.Errorf("%w: %s", ErrBadgeSignIn, reason)
-	}
 	if !b.On() {
 		b.hasher.DummyVerify(ctx, pin)
 		return nil, fmt.Errorf("%w: badge sign-in is off under the second-factor policy", ErrBadgeSignIn)
 	}
-	blocked, err := b.throttle.Blocked(ctx, account, ip)
+	lookups := b.lookups(code)
+	// The slot is claimed before anything is checked, so a burst of
+	// guesses gets no more checks than the limit. A locked badge or address
+	// checks nothing and costs no key derivation: the lock tells nothing
+	// about which badges exist, since an unknown one locks alike.
+	attempt, err := b.throttle.Claim(ctx, SignIn, badgeThrottleKey(lookups[0]), ip)
+	if errors.Is(err, ErrThrottled) {
+		return nil, fmt.Errorf("%w: too many attempts (%v)", ErrBadgeSignIn, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)
 	}
-	if blocked {
-		// Refused attempts are not counted, as for passwords, so a lock
-		// cannot be stretched by hammering it.
-		b.hasher.DummyVerify(ctx, pin)
-		return nil, fmt.Errorf("%w: too many attempts", ErrBadgeSignIn)
+	fail := func(reason string) (*store.User, error) {
+		attempt.Failed()
+		return nil, fmt.Errorf("%w: %s", ErrBadgeSignIn, reason)
 	}
 	if CheckBadgeCode(code) != nil || len(pin) < MinPINDigits || len(pin) > MaxPINDigits {
 		b.hasher.DummyVerify(ctx, pin)
@@ -347,7 +343,7 @@ func (b *Badges) SignIn(ctx context.Context, code, pin, ip string) (*store.User,
 	if why := b.Allowed(u); why != nil {
 		return fail("not allowed: " + why.Error())
 	}
-	if err := b.throttle.Succeed(ctx, account); err != nil {
+	if err := attempt.Succeeded(ctx); err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)
 	}
 	b.upkeep(ctx, badge, lookups[0], pin, rehash)

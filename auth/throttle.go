@@ -17,8 +17,6 @@ type ThrottleStore interface {
 	ClaimAttempt(ctx context.Context, keys []store.ThrottleKey, since, at time.Time) (*store.ThrottleClaim, error)
 	ReleaseAttempts(ctx context.Context, ids []int64) error
 	ClearAttempts(ctx context.Context, key string) error
-	CountAttempts(ctx context.Context, key string, since time.Time) (int, error)
-	RecordLoginFailure(ctx context.Context, key string, at time.Time) error
 }
 
 // Scope names what a throttled secret protects. Each scope counts on its
@@ -227,47 +225,4 @@ func (a *Attempt) Release(ctx context.Context) error {
 		return fmt.Errorf("auth: throttle %s: %w", a.scope, err)
 	}
 	return nil
-}
-
-// Blocked reports whether sign-in attempts for this account or from this
-// address are refused for now.
-//
-// Deprecated: checking and counting separately lets a burst through; use
-// Claim. Kept until the sign-in handlers are moved to Claim.
-func (t *Throttle) Blocked(ctx context.Context, email, ip string) (bool, error) {
-	limit := t.Limits[SignIn]
-	since := t.now().Add(-limit.Window + time.Microsecond)
-	n, err := t.st.CountAttempts(ctx, accountKey(SignIn, email), since)
-	if err != nil {
-		return false, fmt.Errorf("count failures: %w", err)
-	}
-	if n >= limit.PerAccount {
-		return true, nil
-	}
-	n, err = t.st.CountAttempts(ctx, addressKey(SignIn, ip), since)
-	if err != nil {
-		return false, fmt.Errorf("count failures: %w", err)
-	}
-	return n >= limit.PerAddress, nil
-}
-
-// Fail records a failed sign-in for the account and the address.
-//
-// Deprecated: use Claim and Attempt.Failed.
-func (t *Throttle) Fail(ctx context.Context, email, ip string) error {
-	now := t.now()
-	if err := t.st.RecordLoginFailure(ctx, accountKey(SignIn, email), now); err != nil {
-		return fmt.Errorf("record failure: %w", err)
-	}
-	if err := t.st.RecordLoginFailure(ctx, addressKey(SignIn, ip), now); err != nil {
-		return fmt.Errorf("record failure: %w", err)
-	}
-	return nil
-}
-
-// Succeed clears the account's sign-in failures after a correct password.
-//
-// Deprecated: use Claim and Attempt.Succeeded.
-func (t *Throttle) Succeed(ctx context.Context, email string) error {
-	return t.st.ClearAttempts(ctx, accountKey(SignIn, email))
 }

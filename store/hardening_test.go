@@ -107,18 +107,6 @@ func testThrottling(t *testing.T, _ newConfig, open func(t *testing.T) *store.St
 	if _, err := s.ClaimAttempt(ctx, nil, at(0), at(0)); err == nil {
 		t.Fatal("ClaimAttempt without keys succeeded")
 	}
-
-	// The former API counts in the same table, until its last caller goes.
-	if err := s.RecordLoginFailure(ctx, "acct:legacy@example.com", at(0)); err != nil {
-		t.Fatalf("RecordLoginFailure: %v", err)
-	}
-	if n, err := s.CountLoginFailures(ctx, "acct:legacy@example.com", at(-time.Hour)); err != nil || n != 1 {
-		t.Fatalf("CountLoginFailures = %d, %v", n, err)
-	}
-	if err := s.ClearLoginFailures(ctx, "acct:legacy@example.com"); err != nil {
-		t.Fatalf("ClearLoginFailures: %v", err)
-	}
-	count("acct:legacy@example.com", at(-time.Hour), 0)
 }
 
 // A burst of claims on one account, half through each of two instances,

@@ -179,28 +179,3 @@ func (s *Store) PruneAttempts(ctx context.Context, before time.Time) (int, error
 	}
 	return int(n), nil
 }
-
-// RecordLoginFailure counts one attempt for key without checking any limit.
-//
-// Deprecated: racy by design (check and count are separate calls); kept only
-// until the sign-in handlers use auth.Throttle.Claim. Use ClaimAttempt.
-func (s *Store) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
-	if _, err := s.exec(ctx, s.db, "INSERT INTO throttle_attempts (key, at) VALUES (?, ?)", key, micros(at)); err != nil {
-		return fmt.Errorf("store: record login failure: %w", err)
-	}
-	return nil
-}
-
-// CountLoginFailures is CountAttempts under its former name.
-//
-// Deprecated: use CountAttempts.
-func (s *Store) CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	return s.CountAttempts(ctx, key, since)
-}
-
-// ClearLoginFailures is ClearAttempts under its former name.
-//
-// Deprecated: use ClearAttempts.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	return s.ClearAttempts(ctx, key)
-}
