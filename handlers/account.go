@@ -30,6 +30,7 @@ type accountHandler struct {
 	hasher *auth.Hasher
 	users  userStore
 	audit  *Auditor
+	stepUp stepUp
 	now    func() time.Time
 }
 
@@ -92,42 +93,57 @@ func (h *accountHandler) show(c echo.Context) error {
 }
 
 // revealSecret shows the secret word once, after the password (and the
-// second factor, when the viewer has one) is given again. The response is
-// never stored by the browser or htmx, and every attempt is audited.
+// second factor, when the viewer has one) is given again. The re-entry is
+// throttled per user (stepUp); the response is never stored by the browser
+// or htmx, and every attempt is audited.
 func (h *accountHandler) revealSecret(c echo.Context) error {
 	ctx := c.Request().Context()
+	rq := requestOf(c)
 	v := viewerOf(c)
+	errs := map[string]string{}
+	password, code := c.FormValue("password"), strings.TrimSpace(c.FormValue("code"))
+	ok := false
+	if password == "" {
+		errs["password"] = "Enter your password."
+	} else {
+		var locked string
+		var err error
+		ok, locked, err = h.stepUp.check(ctx, rq, func() (bool, error) {
+			good, _, err := h.hasher.Verify(ctx, password, v.User.PasswordHash)
+			if err != nil || !good {
+				errs["password"] = "That is not your password."
+				return false, err
+			}
+			if v.User.TOTPEnabled {
+				good, _, err := verifySecondFactor(ctx, h.users, v.User, code, h.now())
+				if err != nil || !good {
+					errs["code"] = "That code is not valid, or was already used. Wait for the next code."
+					return false, err
+				}
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		if locked != "" {
+			errs["password"] = locked
+		}
+	}
 	co, ct, err := h.load(ctx)
 	if err != nil {
 		return err
 	}
-	view := accountView(requestOf(c), h.paths, co, ct)
-	errs := map[string]string{}
-	ok, _, err := h.hasher.Verify(ctx, c.FormValue("password"), v.User.PasswordHash)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		errs["password"] = "That is not your password."
-	}
-	if ok && v.User.TOTPEnabled {
-		good, _, err := verifySecondFactor(ctx, h.users, v.User, strings.TrimSpace(c.FormValue("code")), h.now())
-		if err != nil {
-			return err
-		}
-		if !good {
-			errs["code"] = "That code is not valid, or was already used. Wait for the next code."
-		}
-	}
+	view := accountView(rq, h.paths, co, ct)
 	s := h.shell(c, "Account")
 	s.NoHistory = true
-	if len(errs) > 0 {
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeFailed,
+	if !ok {
+		h.audit.RecordRepeatable(ctx, rq, AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeFailed,
 			Detail: "step-up failed", Params: url.Values{}})
 		view.Errors = errs
 		return h.renderShell(c, http.StatusUnprocessableEntity, s, accountpage.Page(view), nil)
 	}
-	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeOK})
+	h.audit.Record(ctx, rq, AuditEntry{Action: "account.secret.reveal", Target: "account:" + text(co.VendorID), Outcome: OutcomeOK})
 	view.Secret = co.SecretWord.Reveal()
 	return h.renderShell(c, http.StatusOK, s, accountpage.Page(view), nil)
 }

@@ -194,7 +194,7 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 			if p == auth.SignedIn || v.Can(p) {
 				return next(c)
 			}
-			g.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
+			g.audit.RecordRepeatable(c.Request().Context(), requestOf(c), AuditEntry{Action: "access.denied", Target: "route:" + c.Path(),
 				Outcome: OutcomeDenied, Detail: "missing permission " + string(p)})
 			return echo.NewHTTPError(http.StatusForbidden)
 		}

@@ -76,14 +76,15 @@ func (h *loginHandler) submit(c echo.Context) error {
 	password := in.Password("password", "Password", false)
 	next := SafeNext(in.Raw("next"))
 	ip := c.RealIP()
+	rq := requestOf(c)
 
-	u, ok, err := h.check(ctx, email, password, ip)
+	u, why, err := h.check(ctx, rq, email, password, ip)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
-			Params: url.Values{"email": {email}}})
+	if u == nil {
+		h.audit.RecordRepeatable(ctx, rq, AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
+			Params: url.Values{"email": {email}}, Detail: why})
 		view := signin.Login{Action: h.paths.Login(), CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
 		s := h.shell(c, "Sign in")
 		s.Narrow = true
@@ -94,45 +95,63 @@ func (h *loginHandler) submit(c echo.Context) error {
 		return err
 	}
 	if !secondDone {
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
+		h.audit.Record(ctx, rq, AuditEntry{Action: "login.password", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK,
 			Detail: "password accepted; second factor due"})
 		return redirect(c, withQuery(h.paths.SecondFactor(), url.Values{"next": {next}}))
 	}
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
+	h.audit.Record(ctx, rq, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
 	return redirect(c, next)
 }
 
-// check verifies the password with the same work and the same answer whether
-// or not the account exists, is disabled or is throttled.
-func (h *loginHandler) check(ctx context.Context, email, password, ip string) (*store.User, bool, error) {
-	blocked, err := h.throttle.Blocked(ctx, email, ip)
-	if err != nil {
-		return nil, false, err
-	}
-	if blocked || email == "" || password == "" {
+// check verifies the password and returns the user, or nil and why not (for
+// the audit log only). The answer is the same whether or not the account
+// exists, is disabled or is throttled, and every attempt that is checked
+// costs the same one key derivation. A slot is claimed before anything is
+// checked, so a burst of guesses, on any number of instances, gets no more
+// checks than the limit; a throttled attempt checks nothing and costs no
+// derivation (the lock tells nothing about whether the account exists: an
+// unknown e-mail locks alike).
+func (h *loginHandler) check(ctx context.Context, rq *request, email, password, ip string) (*store.User, string, error) {
+	if email == "" || password == "" {
 		h.hasher.DummyVerify(ctx, password)
-		return nil, false, nil
+		return nil, "e-mail or password left empty", nil
+	}
+	a, err := h.throttle.Claim(ctx, auth.SignIn, email, ip)
+	if errors.Is(err, auth.ErrThrottled) {
+		return nil, throttledDetail(err), nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	failed := func(why string) (*store.User, string, error) {
+		if l := a.Failed(); l != nil {
+			h.auditLock(ctx, rq, l, email)
+		}
+		return nil, why, nil
 	}
 	u, err := h.users.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, false, err
+		return nil, "", err
 	}
 	if u == nil {
 		h.hasher.DummyVerify(ctx, password)
-		return nil, false, h.throttle.Fail(ctx, email, ip)
+		return failed("no such account")
 	}
 	ok, rehash, err := h.hasher.Verify(ctx, password, u.PasswordHash)
 	if err != nil {
-		return nil, false, err
+		return nil, "", err
 	}
-	if !ok || u.Status != "active" {
-		return nil, false, h.throttle.Fail(ctx, email, ip)
+	if !ok {
+		return failed("wrong password")
 	}
-	if err := h.throttle.Succeed(ctx, email); err != nil {
-		return nil, false, err
+	if u.Status != "active" {
+		return failed("account " + u.Status)
+	}
+	if err := a.Succeeded(ctx); err != nil {
+		return nil, "", err
 	}
 	if rehash {
 		if hash, err := h.hasher.Hash(ctx, password); err == nil {
@@ -141,7 +160,44 @@ func (h *loginHandler) check(ctx context.Context, email, password, ip string) (*
 			_ = h.users.UpdateUser(ctx, u)
 		}
 	}
-	return u, true, nil
+	return u, "", nil
+}
+
+// lockActions are the audit actions of a lock starting, by scope.
+var lockActions = map[auth.Scope]string{auth.SignIn: "login.locked", auth.SecondFactor: "login.2fa.locked", auth.StepUp: "stepup.locked"}
+
+// auditLock records that a failure started a lock. A lock refuses further
+// attempts until it ends and changes nothing else: no session is ended, so
+// a guesser cannot sign the account's owner out. Locks are repeatable by
+// anyone who knows an e-mail, so their entries are bounded like refused
+// sign-ins.
+func (h *loginHandler) auditLock(ctx context.Context, rq *request, l *auth.Lock, actor string) {
+	auditLock(ctx, h.audit, rq, l, actor)
+}
+
+func auditLock(ctx context.Context, audit *Auditor, rq *request, l *auth.Lock, actor string) {
+	what := map[auth.Scope]string{auth.SignIn: "wrong passwords", auth.SecondFactor: "wrong codes", auth.StepUp: "wrong passwords re-entered"}[l.Scope]
+	audit.RecordRepeatable(ctx, rq, AuditEntry{Action: lockActions[l.Scope], Actor: actor, Outcome: OutcomeDenied,
+		Detail: "too many " + what + " for this " + l.By + ": attempts refused until " + formatTime(l.Until) + "; no session was ended"})
+}
+
+// throttledDetail says, for the audit log, which lock refused an attempt.
+func throttledDetail(err error) string {
+	var te *auth.ThrottledError
+	if errors.As(err, &te) {
+		return "refused unchecked: this " + te.By + " is locked until " + formatTime(te.Until)
+	}
+	return "refused unchecked: locked"
+}
+
+// lockedUntil is when the lock behind a throttled attempt ends, for the
+// message to a signed-in person (who may know their own lock).
+func lockedUntil(err error) string {
+	var te *auth.ThrottledError
+	if errors.As(err, &te) {
+		return formatTime(te.Until)
+	}
+	return "a few minutes"
 }
 
 func (h *loginHandler) secondFactorForm(c echo.Context) error {
@@ -151,50 +207,55 @@ func (h *loginHandler) secondFactorForm(c echo.Context) error {
 	return h.renderShell(c, http.StatusOK, s, signin.SecondFactorPage(view), nil)
 }
 
+// secondFactorSubmit checks a code after the password. Wrong codes count per
+// user in their own scope, across any number of password sign-ins: a
+// correct password never clears them.
 func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 	ctx := c.Request().Context()
 	vis := visitOf(c)
+	rq := requestOf(c)
 	u := vis.User
 	code := strings.TrimSpace(c.FormValue("code"))
 	ip := c.RealIP()
-	blocked, err := h.throttle.Blocked(ctx, u.Email, ip)
+	refuse := func(msg, why string) error {
+		h.audit.RecordRepeatable(ctx, rq, AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed, Detail: why})
+		s := h.shell(c, "Second step")
+		s.Narrow = true
+		view := signin.SecondFactor{Action: h.paths.SecondFactor(), LogoutURL: h.paths.Logout(), CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: msg}
+		return h.renderShell(c, http.StatusUnauthorized, s, signin.SecondFactorPage(view), nil)
+	}
+	const wrongCode = "That code is not valid, or was already used. Try the newest code from your app."
+	if code == "" {
+		return refuse(wrongCode, "no code entered")
+	}
+	a, err := h.throttle.Claim(ctx, auth.SecondFactor, auth.UserAccount(u.ID), ip)
+	if errors.Is(err, auth.ErrThrottled) {
+		return refuse("Too many wrong codes. Wait until "+lockedUntil(err)+" and try again.", throttledDetail(err))
+	}
 	if err != nil {
 		return err
 	}
-	ok := false
-	how := ""
-	if !blocked && code != "" {
-		ok, how, err = verifySecondFactor(ctx, h.users, u, code, h.now())
-		if err != nil {
-			return err
-		}
+	ok, how, err := verifySecondFactor(ctx, h.users, u, code, h.now())
+	if err != nil {
+		return err
 	}
 	if !ok {
-		if !blocked {
-			if err := h.throttle.Fail(ctx, u.Email, ip); err != nil {
-				return err
-			}
+		if l := a.Failed(); l != nil {
+			h.auditLock(ctx, rq, l, u.Email)
 		}
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login.2fa.failed", UserID: u.ID, Actor: u.Email, Outcome: OutcomeFailed})
-		s := h.shell(c, "Second step")
-		s.Narrow = true
-		view := signin.SecondFactor{Action: h.paths.SecondFactor(), LogoutURL: h.paths.Logout(), CSRF: vis.CSRF, Next: SafeNext(c.FormValue("next")), Error: "That code is not valid, or was already used. Try the newest code from your app."}
-		if blocked {
-			view.Error = "Too many wrong codes. Wait a few minutes and try again."
-		}
-		return h.renderShell(c, http.StatusUnauthorized, s, signin.SecondFactorPage(view), nil)
+		return refuse(wrongCode, "wrong code")
+	}
+	if err := a.Succeeded(ctx); err != nil {
+		return err
 	}
 	next := SafeNext(c.FormValue("next"))
 	if err := h.sessions.CompleteSecondFactor(ctx, vis, ip, c.Request().UserAgent()); err != nil {
 		return err
 	}
-	if err := h.throttle.Succeed(ctx, u.Email); err != nil {
-		return err
-	}
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
-	h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
+	h.audit.Record(ctx, rq, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
 	if how == "recovery code" {
 		n, _ := h.users.CountRecoveryCodes(ctx, u.ID)
 		vis.AddFlash("warn", "You signed in with a recovery code. "+plural(n, "recovery code")+" left; make new ones on your profile if you are running low.")

@@ -19,6 +19,7 @@ type meHandler struct {
 	hasher   *auth.Hasher
 	sessions *auth.Sessions
 	audit    *Auditor
+	stepUp   stepUp
 	now      func() time.Time
 }
 
@@ -57,20 +58,27 @@ func (h *meHandler) changePassword(c echo.Context) error {
 	next := in.Password("new_password", "New password", true)
 	endOthers := in.Bool("end_others")
 	if !in.Errors.Any() {
-		ok, _, err := h.hasher.Verify(ctx, current, v.User.PasswordHash)
-		if err != nil {
+		ok, locked, err := h.stepUp.check(ctx, requestOf(c), func() (bool, error) {
+			ok, _, err := h.hasher.Verify(ctx, current, v.User.PasswordHash)
+			return ok, err
+		})
+		switch {
+		case err != nil:
 			return err
-		}
-		if !ok {
+		case locked != "":
+			in.Errors.Add("current_password", locked)
+		case !ok:
 			in.Errors.Add("current_password", "That is not your current password.")
-		} else if next == current {
+		case next == current:
 			in.Errors.Add("new_password", "Choose a password different from the current one.")
-		} else if err := auth.CheckPassword(next, v.User.Email, v.User.Name); err != nil {
-			in.Errors.Add("new_password", err.Error())
+		default:
+			if err := auth.CheckPassword(next, v.User.Email, v.User.Name); err != nil {
+				in.Errors.Add("new_password", err.Error())
+			}
 		}
 	}
 	if in.Errors.Any() {
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
+		h.audit.RecordRepeatable(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.password.change", Target: userTarget(v.User.ID), Outcome: OutcomeFailed, Detail: "rejected"})
 		view := mepage.Password{CSRF: requestOf(c).CSRF(), Links: h.links(), Forced: v.User.MustChangePassword, Errors: in.Errors}
 		return h.render(c, http.StatusUnprocessableEntity, "Change password", mepage.PasswordPage(view), nil)
 	}
@@ -215,17 +223,30 @@ func (h *meHandler) showRecoveryCodes(c echo.Context, codes []string) error {
 func (h *meHandler) newRecoveryCodes(c echo.Context) error {
 	ctx := c.Request().Context()
 	v := viewerOf(c)
-	ok, _, err := h.hasher.Verify(ctx, c.FormValue("password"), v.User.PasswordHash)
-	if err != nil {
-		return err
+	password := c.FormValue("password")
+	msg := "That is not your password."
+	ok := false
+	if password != "" && v.User.TOTPEnabled {
+		var locked string
+		var err error
+		ok, locked, err = h.stepUp.check(ctx, requestOf(c), func() (bool, error) {
+			ok, _, err := h.hasher.Verify(ctx, password, v.User.PasswordHash)
+			return ok, err
+		})
+		if err != nil {
+			return err
+		}
+		if locked != "" {
+			msg = locked
+		}
 	}
-	if !ok || !v.User.TOTPEnabled {
-		h.audit.Record(c.Request().Context(), requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
+	if !ok {
+		h.audit.RecordRepeatable(ctx, requestOf(c), AuditEntry{Action: "me.2fa.recovery", Target: userTarget(v.User.ID), Outcome: OutcomeFailed})
 		view, err := h.enrolView(c, "")
 		if err != nil {
 			return err
 		}
-		view.Errors = map[string]string{"password": "That is not your password."}
+		view.Errors = map[string]string{"password": msg}
 		return h.render(c, http.StatusUnprocessableEntity, "Second factor", mepage.EnrolPage(view), nil)
 	}
 	codes, err := h.replaceRecoveryCodes(c, v.User.ID)

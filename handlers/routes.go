@@ -23,13 +23,15 @@ type route struct {
 func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	health := &healthHandler{st: d.Store, api: d.API, metricsToken: d.Config.MetricsToken, metrics: m}
 	home := &homeHandler{web: w, api: d.API, audit: d.Store}
+	throttle := auth.NewThrottle(d.Store, d.Now)
+	up := stepUp{throttle: throttle, audit: audit}
 	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
-		throttle: auth.NewThrottle(d.Store, d.Now), now: d.Now}
+		throttle: throttle, now: d.Now}
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
-	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, now: d.Now}
+	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now}
 	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
-	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, now: d.Now}
+	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
 	wr := &writer{idem: d.Store, audit: audit, wait: 25 * time.Second}
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}

@@ -396,7 +396,7 @@ func TestBruteForceIsThrottledWithTheSameMessage(t *testing.T) {
 		t.Fatalf("after the window: %d", resp.StatusCode)
 	}
 	// Counters live in the store: a second panel on the same store sees them.
-	n, err := h.st.CountLoginFailures(context.Background(), "ip:127.0.0.1", h.clock.Now().Add(-time.Hour))
+	n, err := h.st.CountAttempts(context.Background(), "ip:127.0.0.1", h.clock.Now().Add(-time.Hour))
 	if err != nil || n < 5 {
 		t.Fatalf("address failures in the store: %d, %v", n, err)
 	}
