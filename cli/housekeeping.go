@@ -8,11 +8,6 @@ import (
 	"backoffice/store"
 )
 
-// recoverySlack is added to the client's write timeout before a pending
-// write counts as abandoned: it covers recording the write before sending
-// and its answer after, and clocks of instances a little apart.
-const recoverySlack = 5 * time.Second
-
 // housekeeping removes what the panel no longer needs, once at start and
 // then hourly: idempotency records older than a day (a form is not resent
 // after that), throttle attempts older than a day (the windows look back 15
@@ -66,11 +61,11 @@ func housekeeping(ctx context.Context, st *store.Store, maxSession, writeTimeout
 }
 
 // recoverWrites marks every write still pending after the write timeout
-// (plus recoverySlack) as unknown, and logs each one: an upstream write whose
+// (plus store.RecoverySlack) as unknown, and logs each one: an upstream write whose
 // answer was never recorded, so someone should check it at 2Checkout.
 func recoverWrites(ctx context.Context, st *store.Store, writeTimeout time.Duration, log *slog.Logger) {
 	now := time.Now()
-	rs, err := st.RecoverPending(ctx, now.Add(-writeTimeout-recoverySlack), now)
+	rs, err := st.RecoverPending(ctx, now.Add(-writeTimeout-store.RecoverySlack), now)
 	for _, r := range rs {
 		log.Warn("write in flight when the panel stopped: marked unknown, check it at 2Checkout",
 			"action", r.Action, "user_id", r.UserID, "sent_at", r.CreatedAt, "audit_id", r.AuditID, "new_audit_entry", r.NewEntry)

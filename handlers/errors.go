@@ -123,6 +123,8 @@ func upstreamView(err error) errpage.View {
 		v.Status, v.Title, v.Message = http.StatusNotFound, "Not found", "2Checkout has no record with this number. Check it and try again."
 	case apiclient.IsForbidden(err):
 		v.Status, v.Title, v.Message = http.StatusForbidden, "Access denied by 2Checkout", "The API user is not allowed to see or change this record."
+	case apiclient.IsCircuitOpen(err):
+		v.Status, v.Title, v.Message = http.StatusServiceUnavailable, "2Checkout is not answering", circuitOpenText(err)
 	case apiclient.IsOutcomeUnknown(err):
 		v.Status, v.Title = http.StatusGatewayTimeout, "Outcome unknown"
 		v.Message = "2Checkout did not answer in time, so it is not known whether the change was made. Check the record before trying again."
@@ -138,6 +140,22 @@ func upstreamView(err error) errpage.View {
 		v.Message = "2Checkout reported a problem: " + apiMessage(err)
 	}
 	return v
+}
+
+// circuitOpenText explains a call the circuit breaker refused: 2Checkout
+// failed several times in a row, so for a while the panel sends nothing
+// rather than make every page wait for its timeout. A write is refused, never
+// queued, so the person knows it was not made and may send it again.
+func circuitOpenText(err error) string {
+	when := "for a moment"
+	var ce *apiclient.CircuitOpenError
+	if errors.As(err, &ce) && !ce.Until.IsZero() {
+		when = "until " + ce.Until.UTC().Format("15:04:05") + " UTC"
+	}
+	if errors.As(err, &ce) && ce.Write {
+		return "2Checkout is not answering; the panel has paused its calls " + when + ". Nothing was sent, so the change was not made; it is safe to send it again later."
+	}
+	return "2Checkout is not answering; calls are paused " + when + ". Nothing was sent; try again shortly."
 }
 
 // apiMessage is the API's own message for an error it reported, or a

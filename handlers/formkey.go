@@ -73,5 +73,7 @@ type storedResult struct {
 	Message   string `json:"message,omitempty"`
 	Parameter string `json:"parameter,omitempty"`
 	Status    int    `json:"status,omitempty"`
-	Kind      string `json:"kind,omitempty"` // "api", "unknown", "transport"
+	// Kind is "api", "unknown", "paused" (refused by the circuit breaker,
+	// not sent) or "transport"; empty on a record recovery marked unknown.
+	Kind string `json:"kind,omitempty"`
 }

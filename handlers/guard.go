@@ -129,9 +129,12 @@ func (g *guard) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if reason == "" {
 			vis := visitOf(c)
+			// From the header or the posted body only, never the query
+			// string: a token in a URL leaks through logs, history and
+			// Referer.
 			tok := r.Header.Get("X-CSRF-Token")
 			if tok == "" {
-				tok = c.FormValue("_csrf")
+				tok = r.PostFormValue("_csrf")
 			}
 			if vis == nil || tok == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(vis.CSRF)) != 1 {
 				reason = "missing or wrong CSRF token"

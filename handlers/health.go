@@ -25,8 +25,10 @@ type pinger interface {
 // must not take the panel and its audit log away, so the upstream's state is
 // reported but never makes the panel unready. Bodies carry no internals.
 type healthHandler struct {
-	st           pinger
-	api          companyAPI
+	st  pinger
+	api companyAPI
+	// breaker reports the client's circuit breaker; nil: none.
+	breaker      func() apiclient.BreakerStatus
 	metricsToken string
 	metrics      *metrics
 
@@ -43,6 +45,16 @@ func (h *healthHandler) ready(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	body := map[string]string{"status": "ready", "store": "ok", "upstream": h.upstreamState(ctx)}
+	if h.breaker != nil {
+		// Open: the panel is answering pages at once with "2Checkout is
+		// not answering" instead of sending calls. Reported, never a reason
+		// to take the panel out of service.
+		b := h.breaker()
+		body["breaker"] = string(b.State)
+		if b.State == apiclient.BreakerOpen {
+			body["breaker_open_until"] = b.OpenUntil.UTC().Format(time.RFC3339)
+		}
+	}
 	if err := h.st.Ping(ctx); err != nil {
 		body["status"], body["store"] = "unready", "unavailable"
 		return c.JSON(http.StatusServiceUnavailable, body)

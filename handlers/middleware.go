@@ -63,26 +63,39 @@ func securityHeaders(https func(*http.Request) bool) echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			nonce := newNonce()
 			c.Set(keyNonce.String(), nonce)
-			h := c.Response().Header()
-			h.Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'self'; "+
-				"img-src 'self' data:; connect-src 'self'; form-action 'self'; manifest-src 'self'; "+
-				"base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("X-Frame-Options", "DENY")
-			h.Set("Referrer-Policy", "same-origin")
-			h.Set("Cross-Origin-Opener-Policy", "same-origin")
-			h.Set("Cross-Origin-Resource-Policy", "same-origin")
-			h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=(), usb=()")
-			if https(c.Request()) {
-				h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-			}
-			if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
-				// Signed-in pages carry personal data and secrets; nothing the
-				// panel renders is worth a stale copy in a shared cache.
-				h.Set("Cache-Control", "no-store")
-			}
+			setSecurityHeaders(c.Response().Header(), c.Request(), https(c.Request()), nonce)
 			return next(c)
 		}
+	}
+}
+
+// withSecurityHeaders gives a handler served beside the panel, outside its
+// middleware (the mounted sandbox), the panel's security headers: the
+// sandbox's HTML and JSON pages are on the panel's origin.
+func withSecurityHeaders(next http.Handler, https func(*http.Request) bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setSecurityHeaders(w.Header(), r, https(r), newNonce())
+		next.ServeHTTP(w, r)
+	})
+}
+
+func setSecurityHeaders(h http.Header, r *http.Request, https bool, nonce string) {
+	h.Set("Content-Security-Policy", "default-src 'none'; script-src 'nonce-"+nonce+"'; style-src 'self'; "+
+		"img-src 'self' data:; connect-src 'self'; form-action 'self'; manifest-src 'self'; "+
+		"base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=(), usb=()")
+	if https {
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Signed-in pages carry personal data and secrets; nothing the
+		// panel renders is worth a stale copy in a shared cache.
+		h.Set("Cache-Control", "no-store")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"backoffice/apiclient"
 	"backoffice/auth"
 )
 
@@ -22,6 +23,9 @@ type route struct {
 // registers itself elsewhere.
 func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	health := &healthHandler{st: d.Store, api: d.API, metricsToken: d.Config.MetricsToken, metrics: m}
+	if d.API != nil {
+		health.breaker = d.API.Breaker
+	}
 	home := &homeHandler{web: w, api: d.API, audit: d.Store}
 	throttle := auth.NewThrottle(d.Store, d.Now)
 	up := stepUp{throttle: throttle, audit: audit}
@@ -32,7 +36,11 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
-	wr := &writer{idem: d.Store, audit: audit, wait: 25 * time.Second}
+	writeTimeout := apiclient.DefaultWriteTimeout
+	if d.API != nil {
+		_, writeTimeout = d.API.Timeouts()
+	}
+	wr := newWriter(d.Store, audit, d.Logger, writeTimeout)
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
 	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}

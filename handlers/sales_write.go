@@ -57,7 +57,7 @@ func (h *salesHandler) comment(c echo.Context) error {
 		return redirect(c, h.paths.Sale(id)+"#comments")
 	}
 	if out.Unknown() {
-		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether the comment was added. " +
+		msg := "Outcome unknown: " + lowerFirst(out.UnknownCause()) + ", so it is not known whether the comment was added. " +
 			"Look for it under Comments below before sending it again."
 		return h.afterUnknown(c, id, msg, func(v *salespage.Detail) { v.Comment = f })
 	}
@@ -105,7 +105,7 @@ func (h *salesHandler) ship(c echo.Context) error {
 		h.flash(c, "warn", what+" was already marked shipped. Nothing was sent again.")
 		return redirect(c, h.paths.Sale(id))
 	case out.Unknown():
-		msg := "Outcome unknown: 2Checkout did not answer in time, so it is not known whether " + lowerFirst(what) +
+		msg := "Outcome unknown: " + lowerFirst(out.UnknownCause()) + ", so it is not known whether " + lowerFirst(what) +
 			" was marked shipped. Check its shipping status below (or reload the sale) before sending it again."
 		return h.afterUnknown(c, id, msg, func(v *salespage.Detail) {
 			if v.Ship != nil {

@@ -96,7 +96,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{Echo: e, routes: routes, Handler: e}
 	if d.Sandbox != nil {
-		sb := http.StripPrefix("/sandbox", d.Sandbox)
+		sb := withSecurityHeaders(http.StripPrefix("/sandbox", d.Sandbox), https)
 		s.Handler = http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/sandbox/") {
 				sb.ServeHTTP(rw, r)

@@ -17,6 +17,12 @@ import (
 // panel sent is then missing from the log, and nothing stays pending for
 // ever.
 
+// RecoverySlack is added to the client's write timeout before a pending
+// write counts as abandoned: it covers recording the write before sending
+// and its answer after, and clocks of instances a little apart. Callers of
+// RecoverPending pass a cutoff at least this much older than the timeout.
+const RecoverySlack = 5 * time.Second
+
 // RecoveredDetail is the detail RecoverPending gives an entry it completes.
 const RecoveredDetail = "no answer was recorded: the panel stopped while the write was in flight; " +
 	"check the record at 2Checkout before trying again"
