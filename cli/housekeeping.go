@@ -60,12 +60,35 @@ func housekeeping(ctx context.Context, st *store.Store, maxSession, writeTimeout
 	}
 }
 
+// recoverAtStart recovers the writes a stopped process left pending, before
+// this one serves. A SQLite file serves one panel process (the README says
+// so; several instances share PostgreSQL), so at start-up nothing can still
+// be in flight on it: every pending write is recovered at once, however
+// young, and a resend of its form is answered "unknown" straight away. Even
+// if someone ran a second process on the file, nothing would be lost: a
+// late answer still reaches the record and adds its own audit entry
+// (store.FinishWrite). A PostgreSQL database is shared by instances
+// whose writes may be in flight right now, so only writes older than the
+// write timeout (plus store.RecoverySlack) are touched; younger ones are
+// recovered by the next housekeeping pass, or by their resend, which waits
+// no longer than that.
+func recoverAtStart(ctx context.Context, st *store.Store, writeTimeout time.Duration, log *slog.Logger) {
+	if st.Backend() == "sqlite" {
+		recoverOlderThan(ctx, st, time.Now().Add(time.Microsecond), log)
+		return
+	}
+	recoverWrites(ctx, st, writeTimeout, log)
+}
+
 // recoverWrites marks every write still pending after the write timeout
 // (plus store.RecoverySlack) as unknown, and logs each one: an upstream write whose
 // answer was never recorded, so someone should check it at 2Checkout.
 func recoverWrites(ctx context.Context, st *store.Store, writeTimeout time.Duration, log *slog.Logger) {
-	now := time.Now()
-	rs, err := st.RecoverPending(ctx, now.Add(-writeTimeout-store.RecoverySlack), now)
+	recoverOlderThan(ctx, st, time.Now().Add(-writeTimeout-store.RecoverySlack), log)
+}
+
+func recoverOlderThan(ctx context.Context, st *store.Store, cutoff time.Time, log *slog.Logger) {
+	rs, err := st.RecoverPending(ctx, cutoff, time.Now())
 	for _, r := range rs {
 		log.Warn("write in flight when the panel stopped: marked unknown, check it at 2Checkout",
 			"action", r.Action, "user_id", r.UserID, "sent_at", r.CreatedAt, "audit_id", r.AuditID, "new_audit_entry", r.NewEntry)

@@ -78,6 +78,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	// The breaker makes pages fail at once, with a clear message, while
 	// 2Checkout is down, instead of each waiting for its timeout.
 	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log),
+		apiclient.WithTimeouts(cfg.ReadTimeout, cfg.WriteTimeout),
 		apiclient.WithBreaker(apiclient.DefaultBreakerFailures, apiclient.DefaultBreakerOpenFor))
 	if err != nil {
 		return fmt.Errorf("API client: %w", err)
@@ -86,7 +87,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	// stopped are marked unknown, so a resend of their form is answered at
 	// once and the audit log says what is known.
 	_, writeTimeout := api.Timeouts()
-	recoverWrites(ctx, st, writeTimeout, log)
+	recoverAtStart(ctx, st, writeTimeout, log)
 
 	keys, err := sessionKeys(cfg)
 	if err != nil {

@@ -45,6 +45,13 @@ type Config struct {
 	APIURL      string
 	APIUsername string
 	APIPassword string
+	// ReadTimeout and WriteTimeout bound one call to the Admin API each,
+	// from the first dial to the last byte of the answer (a read's retries
+	// included). A write still pending after WriteTimeout (plus a few
+	// seconds to record it) can only belong to a process that died, so it
+	// also dates crash recovery.
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
 
 	// RefundApprovals is false when BACKOFFICE_REFUND_APPROVAL_OVER is
 	// empty or "none": no refund needs a second person's approval.
@@ -179,6 +186,11 @@ var settings = []setting{
 			}
 			return fmt.Errorf("want text or json, got %q", v)
 		}},
+	{flag: "read-timeout", env: "BACKOFFICE_READ_TIMEOUT", def: "10s", help: "longest an Admin API read may take, retries included",
+		set: dur(func(c *Config) *time.Duration { return &c.ReadTimeout })},
+	{flag: "write-timeout", env: "BACKOFFICE_WRITE_TIMEOUT", def: "20s",
+		help: "longest an Admin API write may take before its outcome is unknown; a write still pending 5s after it is recovered as unknown",
+		set: dur(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 	{flag: "sandbox-latency", env: "BACKOFFICE_SANDBOX_LATENCY", help: "sandbox: delay added to every API call, e.g. 300ms",
 		set: str(func(c *Config) *string { return &c.SandboxLatency })},
 	{flag: "sandbox-fail-rate", env: "BACKOFFICE_SANDBOX_FAIL_RATE", help: "sandbox: share of API calls that fail with a 500, 0 to 1",
