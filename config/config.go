@@ -190,7 +190,7 @@ var settings = []setting{
 		set: dur(func(c *Config) *time.Duration { return &c.ReadTimeout })},
 	{flag: "write-timeout", env: "BACKOFFICE_WRITE_TIMEOUT", def: "20s",
 		help: "longest an Admin API write may take before its outcome is unknown; a write still pending 5s after it is recovered as unknown",
-		set: dur(func(c *Config) *time.Duration { return &c.WriteTimeout })},
+		set:  dur(func(c *Config) *time.Duration { return &c.WriteTimeout })},
 	{flag: "sandbox-latency", env: "BACKOFFICE_SANDBOX_LATENCY", help: "sandbox: delay added to every API call, e.g. 300ms",
 		set: str(func(c *Config) *string { return &c.SandboxLatency })},
 	{flag: "sandbox-fail-rate", env: "BACKOFFICE_SANDBOX_FAIL_RATE", help: "sandbox: share of API calls that fail with a 500, 0 to 1",
