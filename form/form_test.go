@@ -45,6 +45,53 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+// A wrong amount gets a message that names what is wrong: what a person
+// pasting from a spreadsheet or typing on a Japanese keyboard needs to fix
+// it. Ordinary spaces around the amount (also no-break and ideographic ones)
+// are trimmed and accepted; invisible characters around it are not spaces
+// and are named.
+func TestMoneyMessagesArePrecise(t *testing.T) {
+	for in, want := range map[string]string{
+		"１２.５０":         "Price is written with full-width digits such as “１”; type it with the digits 0 to 9, like 12.50.",
+		"12.５":          "Price is written with full-width digits such as “５”",
+		"١٢":            "Price uses digits other than 0 to 9 (“١”)",
+		"12．50":         "Price uses a full-width dot (“．”)",
+		"\u200b12.50":   "Price has an invisible character (U+200B) at its start, probably pasted along with the number",
+		"12.50\ufeff":   "Price has an invisible character (U+FEFF) at its end",
+		"12\u200e.50":   "Price has an invisible character (U+200E) inside it",
+		"12 .50":        "Price has a space inside it; write it without spaces, like 1234.50.",
+		"1 000":         "Price has a space inside it",
+		"12. 50":        "Price has a space inside it",
+		"1\u00a0000.00": "Price has a space inside it",
+		"12,34":         "Price has a comma; use a dot before the cents and no thousands separator, like 1234.50.",
+		"1,234.50":      "Price has a comma",
+		"-1":            "Price cannot have a sign",
+		"+5":            "Price cannot have a sign",
+		"1.2.3":         "Price has more than one dot",
+		"12.345":        "Price can have at most two decimals, like 12.34.",
+		"12.":           "Price needs digits after the dot",
+		"1e3":           "Price must be a number such as 12.34 (digits and a dot only).",
+		"12.3a":         "Price must be a number such as 12.34",
+		"999999999999":  "Price must be at most 99999999.",
+		"9999999999999": "Price is too large.",
+	} {
+		r := read("price", in)
+		got := r.Money("price", Money{Label: "Price"})
+		if msg := r.Errors.Get("price"); !strings.HasPrefix(msg, want) {
+			t.Errorf("Money(%q): message %q, want it to start %q", in, msg, want)
+		}
+		if got != strings.TrimSpace(in) {
+			t.Errorf("Money(%q) returned %q: the input must be kept to show it again", in, got)
+		}
+	}
+	for _, in := range []string{" 12.50", "12.50 ", "\u00a012.50\u00a0", "\u300012.50\u3000", "\t12.50\n"} {
+		r := read("price", in)
+		if got := r.Money("price", Money{Label: "Price"}); got != "12.50" || r.Errors.Any() {
+			t.Errorf("Money(%q) = %q, %v; want 12.50: spaces around an amount are trimmed", in, got, r.Errors)
+		}
+	}
+}
+
 func TestDates(t *testing.T) {
 	for _, in := range []string{"2026-02-30", "2026-13-01", "13/01/2026", "2026-1-5", "1999-12-31", "2150-01-01", "2026-01-01T00:00:00Z"} {
 		r := read("d", in)

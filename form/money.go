@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Money options.
@@ -54,8 +56,14 @@ func (r *Reader) Money(name string, o Money) string {
 }
 
 // ParseCents parses a non-negative decimal amount with at most two decimals
-// into cents. The error reads as the end of a sentence about the field.
+// into cents. The error reads as the end of a sentence about the field and
+// names what is wrong precisely: an invisible character pasted along, a
+// space inside, full-width or other non-Latin digits, a full-width dot, a
+// comma, a sign, a second dot, too many decimals.
 func ParseCents(s string) (int64, error) {
+	if err := moneyChars(s); err != nil {
+		return 0, err
+	}
 	whole, frac, hasDot := strings.Cut(s, ".")
 	if whole == "" && !hasDot {
 		return 0, errors.New("is empty.")
@@ -73,20 +81,52 @@ func ParseCents(s string) (int64, error) {
 		return 0, errors.New("is too large.")
 	}
 	var cents int64
-	for _, part := range []string{whole, (frac + "00")[:2]} {
-		for i := 0; i < len(part); i++ {
-			c := part[i]
-			if c < '0' || c > '9' {
-				return 0, errors.New("must be a number such as 12.34 (digits and a dot only; no commas, signs or spaces).")
-			}
-		}
-	}
 	for i := 0; i < len(whole); i++ {
 		cents = cents*10 + int64(whole[i]-'0')
 	}
 	f := (frac + "00")[:2]
 	cents = cents*100 + int64(f[0]-'0')*10 + int64(f[1]-'0')
 	return cents, nil
+}
+
+// moneyChars refuses anything but the digits 0 to 9 and one dot, saying
+// which character is wrong and where; the message names what it found, as a
+// code point when it cannot be seen.
+func moneyChars(s string) error {
+	dots := 0
+	for i, r := range s {
+		where := "inside it"
+		switch {
+		case i == 0:
+			where = "at its start"
+		case i+utf8.RuneLen(r) == len(s):
+			where = "at its end"
+		}
+		switch {
+		case r >= '0' && r <= '9':
+		case r == '.':
+			if dots++; dots > 1 {
+				return errors.New("has more than one dot; use one dot before the cents, like 1234.50.")
+			}
+		case unicode.Is(unicode.Cf, r) || r == '\uFFFD':
+			return fmt.Errorf("has an invisible character (U+%04X) %s, probably pasted along with the number; delete it or type the amount again.", r, where)
+		case unicode.IsSpace(r):
+			return errors.New("has a space inside it; write it without spaces, like 1234.50.")
+		case r >= '\uFF10' && r <= '\uFF19':
+			return fmt.Errorf("is written with full-width digits such as “%c”; type it with the digits 0 to 9, like 12.50.", r)
+		case unicode.IsDigit(r):
+			return fmt.Errorf("uses digits other than 0 to 9 (“%c”); type it with 0 to 9, like 12.50.", r)
+		case r == '\uFF0E' || r == '\u3002' || r == '\uFF61':
+			return fmt.Errorf("uses a full-width dot (“%c”); use the ordinary dot, like 12.50.", r)
+		case r == ',' || r == '\uFF0C' || r == '\u066B' || r == '\u066C':
+			return errors.New("has a comma; use a dot before the cents and no thousands separator, like 1234.50.")
+		case (r == '+' || r == '-' || r == '\u2212') && i == 0:
+			return errors.New("cannot have a sign; enter the amount without + or -.")
+		default:
+			return errors.New("must be a number such as 12.34 (digits and a dot only).")
+		}
+	}
+	return nil
 }
 
 // FormatCents writes cents as the API's decimal text, e.g. 1250 → "12.50".
