@@ -111,7 +111,7 @@ func moneyChars(s string) error {
 		case unicode.Is(unicode.Cf, r) || r == '\uFFFD':
 			return fmt.Errorf("has an invisible character (U+%04X) %s, probably pasted along with the number; delete it or type the amount again.", r, where)
 		case unicode.IsSpace(r):
-			return errors.New("has a space inside it; write it without spaces, like 1234.50.")
+			return errors.New("has a space inside it; write it with digits and a dot only, like 1234.50.")
 		case r >= '\uFF10' && r <= '\uFF19':
 			return fmt.Errorf("is written with full-width digits such as “%c”; type it with the digits 0 to 9, like 12.50.", r)
 		case unicode.IsDigit(r):
@@ -119,9 +119,9 @@ func moneyChars(s string) error {
 		case r == '\uFF0E' || r == '\u3002' || r == '\uFF61':
 			return fmt.Errorf("uses a full-width dot (“%c”); use the ordinary dot, like 12.50.", r)
 		case r == ',' || r == '\uFF0C' || r == '\u066B' || r == '\u066C':
-			return errors.New("has a comma; use a dot before the cents and no thousands separator, like 1234.50.")
+			return errors.New("has a comma; write it with digits and a dot only: the dot before the cents, no thousands separator, like 1234.50.")
 		case (r == '+' || r == '-' || r == '\u2212') && i == 0:
-			return errors.New("cannot have a sign; enter the amount without + or -.")
+			return errors.New("cannot have a sign; write it with digits and a dot only, without + or -.")
 		default:
 			return errors.New("must be a number such as 12.34 (digits and a dot only).")
 		}

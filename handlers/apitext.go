@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"backoffice/apiclient"
 )
@@ -26,14 +27,21 @@ func webURL(s string) bool {
 // inert makes text from the API safe to read as well as to render: templ
 // escapes markup, and this shows invisible direction overrides and control
 // characters as visible codes, so "\u202Etxt.exe" cannot pose as "exe.txt"
-// and nothing invisible hides in a name or comment. Line breaks and tabs stay.
+// and nothing invisible hides in a name or comment. Zero-width characters
+// are left alone inside visible text (they join emoji and some scripts), but
+// text made only of them, and spaces, is shown as their codes: a name that
+// looks blank must not pass for no name, nor two such names for one. Line
+// breaks and tabs stay. Every piece of API text a page shows goes through it
+// (text and shown do); form fields keep the raw value, so saving a form
+// sends back exactly what the API holds.
 func inert(s string) string {
-	if !strings.ContainsFunc(s, hiddenControl) {
+	blank := s != "" && !strings.ContainsFunc(s, visible)
+	if !blank && !strings.ContainsFunc(s, hiddenControl) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
-		if hiddenControl(r) {
+		if hiddenControl(r) || blank && !unicode.IsSpace(r) {
 			fmt.Fprintf(&b, "[U+%04X]", r)
 			continue
 		}
@@ -53,6 +61,20 @@ func hiddenControl(r rune) bool {
 	}
 	return false
 }
+
+// visible reports a character that shows as something: not a space, not a
+// format character (zero-width space and joiners, U+FEFF, soft hyphen) and
+// not one of the blank "filler" letters.
+func visible(r rune) bool {
+	switch r {
+	case 0x115f, 0x1160, 0x3164, 0xffa0, 0x2800:
+		return false
+	}
+	return !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Cc, r) && !unicode.Is(unicode.Mn, r)
+}
+
+// shown is API text for a page: t, or alt when t is blank, made inert.
+func shown(t apiclient.Text, alt string) string { return inert(t.Or(alt)) }
 
 // apiFlag reads the API's 1/0 flags (sometimes numbers, sometimes text).
 func apiFlag(t apiclient.Text) bool { return t.Value == "1" || t.Value == "true" }

@@ -59,9 +59,9 @@ func couponTypeOptions(selected string, withAll bool) []components.Option {
 func couponDiscount(typ, percent string, hasPercent bool, value apiclient.Text) string {
 	switch {
 	case hasPercent:
-		return percent + "% off"
+		return inert(percent) + "% off"
 	case !value.Blank():
-		return value.Value + " off"
+		return text(value) + " off"
 	case typ == "shipping":
 		return "free shipping"
 	}
@@ -133,10 +133,10 @@ func couponListView(rq *request, p paths, q listState, code, typ string, all []a
 		q.Head("Expires", "expiry", false, target), q.Head("Discount", "discount", true, target)}
 	for _, cp := range page {
 		pct, hasPct := cp.PercentOff()
-		r := couponspage.Row{Code: cp.CouponCode.Value, Type: cp.Type.Value, Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff),
-			Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value, Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today}
-		if couponCodePattern.MatchString(r.Code) {
-			r.Href = p.Coupon(r.Code)
+		r := couponspage.Row{Code: text(cp.CouponCode), Type: text(cp.Type), Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff),
+			Minimum: shown(cp.MinimumPurchase, "0.00"), Expires: text(cp.DateExpire), Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today}
+		if couponCodePattern.MatchString(cp.CouponCode.Value) {
+			r.Href = p.Coupon(cp.CouponCode.Value)
 		}
 		v.Rows = append(v.Rows, r)
 	}
@@ -221,15 +221,15 @@ func (h *couponsHandler) show(c echo.Context) error {
 		return err
 	}
 	rq := requestOf(c)
-	v := couponspage.Detail{Code: cp.CouponCode.Or(code), Type: cp.Type.Value, Discount: couponDiscountOf(cp),
-		Minimum: cp.MinimumPurchase.Or("0.00"), Expires: cp.DateExpire.Value,
+	v := couponspage.Detail{Code: shown(cp.CouponCode, code), Type: text(cp.Type), Discount: couponDiscountOf(cp),
+		Minimum: shown(cp.MinimumPurchase, "0.00"), Expires: text(cp.DateExpire),
 		Expired:     !cp.DateExpire.Blank() && cp.DateExpire.Value < h.today(),
 		AllProducts: couponAllProducts(cp), EditURL: h.paths.CouponEdit(code), DeleteURL: h.paths.CouponConfirm(code),
 		ListURL: h.paths.Coupons(), CanEdit: rq.Can(auth.CouponsEdit), CanDelete: rq.Can(auth.CouponsDelete)}
 	if !v.AllProducts {
 		for _, p := range cp.Products {
 			id := p.ProductID.Value
-			pr := couponspage.Product{ID: id}
+			pr := couponspage.Product{ID: inert(id)}
 			if form.IsDigits(id, apiIDMaxDigits) {
 				pr.Href = h.paths.Product(id)
 			}
@@ -241,9 +241,9 @@ func (h *couponsHandler) show(c echo.Context) error {
 
 // couponConfirm is the delete confirmation of coupon cp.
 func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) components.Confirm {
-	shown := cp.CouponCode.Or(code)
-	return components.Confirm{Question: "Delete coupon " + shown + "?",
-		Facts: []components.Fact{{Label: "Code", Value: shown}, {Label: "Type", Value: cp.Type.Value},
+	name := shown(cp.CouponCode, code)
+	return components.Confirm{Question: "Delete coupon " + name + "?",
+		Facts: []components.Fact{{Label: "Code", Value: name}, {Label: "Type", Value: text(cp.Type)},
 			{Label: "Discount", Value: couponDiscountOf(cp)}},
 		Consequence: "The coupon will be deleted; buyers can no longer use it. This cannot be undone.",
 		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}

@@ -183,7 +183,7 @@ func couponFormView(rq *request, f *couponForm, p couponFormPage, products []api
 		ticked[id] = true
 	}
 	for _, pr := range products {
-		v.Products = append(v.Products, couponspage.Pick{ID: pr.ProductID.Value, Name: pr.Name.Or("Product " + pr.ProductID.Value),
+		v.Products = append(v.Products, couponspage.Pick{ID: pr.ProductID.Value, Name: shown(pr.Name, "Product "+pr.ProductID.Value),
 			Checked: ticked[pr.ProductID.Value]})
 	}
 	return v

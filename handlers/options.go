@@ -66,7 +66,7 @@ func optionListView(rq *request, p paths, q listState, name, value string, list 
 }
 
 func optionRow(p paths, o apiclient.Option) optionspage.Row {
-	r := optionspage.Row{ID: o.OptionID.Value, Name: o.OptionName.Or("(no name)")}
+	r := optionspage.Row{ID: o.OptionID.Value, Name: shown(o.OptionName, "(no name)")}
 	if form.IsDigits(r.ID, apiIDMaxDigits) {
 		r.Href = p.Option(r.ID)
 	}
@@ -76,7 +76,7 @@ func optionRow(p paths, o apiclient.Option) optionspage.Row {
 			names = append(names, "+"+itoa(len(o.OptionValues)-3)+" more")
 			break
 		}
-		names = append(names, val.OptionValueName.Or("?"))
+		names = append(names, shown(val.OptionValueName, "?"))
 	}
 	r.Values = strings.Join(names, ", ")
 	return r
@@ -97,7 +97,7 @@ func (h *optionsHandler) option(c echo.Context) (*apiclient.Option, string, erro
 	return o, id, err
 }
 
-func optionName(o *apiclient.Option) string { return o.OptionName.Or("(no name)") }
+func optionName(o *apiclient.Option) string { return shown(o.OptionName, "(no name)") }
 
 func (h *optionsHandler) show(c echo.Context) error {
 	o, id, err := h.option(c)
@@ -108,7 +108,7 @@ func (h *optionsHandler) show(c echo.Context) error {
 	v := optionspage.Detail{ID: id, Name: optionName(o), CanEdit: rq.Can(auth.OptionsEdit), CanDelete: rq.Can(auth.OptionsDelete),
 		EditURL: h.paths.OptionEdit(id), DeleteURL: h.paths.OptionConfirm(id), ListURL: h.paths.Options()}
 	for _, val := range o.OptionValues {
-		v.Values = append(v.Values, optionspage.Value{Name: val.OptionValueName.Value, Surcharge: val.OptionValueSurcharge.Value})
+		v.Values = append(v.Values, optionspage.Value{Name: text(val.OptionValueName), Surcharge: text(val.OptionValueSurcharge)})
 	}
 	return h.render(c, http.StatusOK, v.Name, optionspage.DetailPage(v), nil)
 }

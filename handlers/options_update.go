@@ -66,7 +66,7 @@ func planOptionChanges(o *apiclient.Option, f *optionForm) []optionChange {
 			continue
 		}
 		updates = append(updates, optionChange{kind: "update", slot: "update:" + r.ID, row: -1,
-			label:  "Change the value “" + old.OptionValueName.Value + "” to “" + name + "” (surcharge " + sur + ")",
+			label:  "Change the value “" + text(old.OptionValueName) + "” to “" + name + "” (surcharge " + sur + ")",
 			params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name, OptionValueID: r.ID, OptionValueName: &name, OptionValueSurcharge: &sur},
 			before: optionBefore(o, &old)})
 	}
@@ -76,7 +76,7 @@ func planOptionChanges(o *apiclient.Option, f *optionForm) []optionChange {
 			continue
 		}
 		deletes = append(deletes, optionChange{kind: "delete", slot: "delete:" + vid, row: -1,
-			label:  "Remove the value “" + v.OptionValueName.Value + "”",
+			label:  "Remove the value “" + text(v.OptionValueName) + "”",
 			params: apiclient.UpdateOptionParams{OptionID: id, OptionName: f.name, OptionValueID: vid},
 			before: optionBefore(o, &v)})
 	}

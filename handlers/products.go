@@ -57,14 +57,14 @@ func (h *productsHandler) product(ctx context.Context, id string) (*apiclient.Pr
 
 // productName is a product's name for headings and messages.
 func productName(p *apiclient.Product) string {
-	return p.Name.Or("(no name)")
+	return shown(p.Name, "(no name)")
 }
 
 // productCategoryLabel names a category with its parent.
 func productCategoryLabel(cat apiclient.Category) string {
-	s := cat.Name.Or("Category " + cat.CategoryID.Value)
+	s := shown(cat.Name, "Category "+cat.CategoryID.Value)
 	if !cat.ParentName.Blank() {
-		s += " (in " + cat.ParentName.Value + ")"
+		s += " (in " + text(cat.ParentName) + ")"
 	}
 	return s
 }

@@ -13,7 +13,7 @@ import (
 func productConfirm(rq *request, paths paths, id string, p *apiclient.Product) components.Confirm {
 	name, assigned, price := "product "+id, "—", "—"
 	if p != nil {
-		name, assigned, price = productName(p), p.AssignedProductID.Or("—"), p.Price.Or("—")
+		name, assigned, price = productName(p), shown(p.AssignedProductID, "—"), shown(p.Price, "—")
 	}
 	return components.Confirm{Question: "Delete " + name + "?",
 		Facts:       []components.Fact{{Label: "Name", Value: name}, {Label: "2CO ID", Value: assigned}, {Label: "Price", Value: price}},

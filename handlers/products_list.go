@@ -128,7 +128,7 @@ func productRows(view *productspage.List, p paths, q listState, list *apiclient.
 			kind = "Physical"
 		}
 		view.Rows = append(view.Rows, productspage.Row{ID: pr.ProductID.Value, URL: p.Product(pr.ProductID.Value), Name: productName(&pr),
-			AssignedID: pr.AssignedProductID.Value, VendorProductID: pr.VendorProductID.Value, Price: pr.Price.Value, Kind: kind})
+			AssignedID: text(pr.AssignedProductID), VendorProductID: text(pr.VendorProductID), Price: text(pr.Price), Kind: kind})
 	}
 	pi := list.PageInfo
 	if pi.CurPage.Valid && pi.CurPage.Value > 0 {

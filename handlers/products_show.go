@@ -25,12 +25,12 @@ func productDetail(rq *request, paths paths, id string, p *apiclient.Product) pr
 		CanEdit: rq.Can(auth.ProductsEdit), CanDelete: rq.Can(auth.ProductsDelete),
 		EditURL: paths.ProductEdit(id), DeleteURL: paths.ProductConfirm(id), ListURL: paths.Products()}
 	for _, o := range p.Options {
-		row := productspage.OptionRow{ID: o.OptionID.Value, Name: o.OptionName.Or("(no name)")}
+		row := productspage.OptionRow{ID: o.OptionID.Value, Name: shown(o.OptionName, "(no name)")}
 		if rq.Can(auth.OptionsView) {
 			row.URL = paths.Option(o.OptionID.Value)
 		}
 		for _, v := range o.OptionValues {
-			row.Values = append(row.Values, productspage.OptionValue{Name: v.OptionValueName.Value, Surcharge: v.OptionValueSurcharge.Or("0.00")})
+			row.Values = append(row.Values, productspage.OptionValue{Name: text(v.OptionValueName), Surcharge: shown(v.OptionValueSurcharge, "0.00")})
 		}
 		view.Options = append(view.Options, row)
 	}
@@ -38,13 +38,13 @@ func productDetail(rq *request, paths paths, id string, p *apiclient.Product) pr
 		view.Categories = append(view.Categories, productCategoryLabel(cat))
 	}
 	for _, img := range p.Images {
-		view.Images = append(view.Images, "Image "+img.ImageNumber.Or("?")+" (id "+img.ImageID.Value+")")
+		view.Images = append(view.Images, "Image "+shown(img.ImageNumber, "?")+" (id "+text(img.ImageID)+")")
 	}
 	return view
 }
 
 func productFacts(p *apiclient.Product) []productspage.Fact {
-	none := func(t apiclient.Text) string { return t.Or("—") }
+	none := func(t apiclient.Text) string { return shown(t, "—") }
 	facts := []productspage.Fact{
 		{Label: "2CO ID", Value: none(p.AssignedProductID)},
 		{Label: "Your product ID", Value: none(p.VendorProductID)},
@@ -62,7 +62,7 @@ func productFacts(p *apiclient.Product) []productspage.Fact {
 	if apiFlag(p.Recurring) || !p.Recurrence.Blank() {
 		facts = append(facts, productspage.Fact{Label: "Subscription", Value: "Billed every " + none(p.Recurrence)},
 			productspage.Fact{Label: "Runs for", Value: none(p.Duration)},
-			productspage.Fact{Label: "Startup fee", Value: p.StartupFee.Or("none")})
+			productspage.Fact{Label: "Startup fee", Value: shown(p.StartupFee, "none")})
 	} else {
 		facts = append(facts, productspage.Fact{Label: "Subscription", Value: "No, billed once"})
 	}
@@ -89,7 +89,7 @@ func productFacts(p *apiclient.Product) []productspage.Fact {
 // productURLFact shows an address from the API as text, linked only when it
 // is an absolute http(s) URL: "javascript:" and the like stay inert text.
 func productURLFact(label string, t apiclient.Text) productspage.Fact {
-	f := productspage.Fact{Label: label, Value: t.Or("—")}
+	f := productspage.Fact{Label: label, Value: shown(t, "—")}
 	if t.Blank() {
 		return f
 	}

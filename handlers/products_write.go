@@ -139,9 +139,9 @@ func productFormView(rq *request, paths paths, id, title string, f productInput,
 	for _, o := range ch.options {
 		var vals []string
 		for _, ov := range o.OptionValues {
-			vals = append(vals, ov.OptionValueName.Value+" +"+ov.OptionValueSurcharge.Or("0.00"))
+			vals = append(vals, text(ov.OptionValueName)+" +"+shown(ov.OptionValueSurcharge, "0.00"))
 		}
-		v.Options = append(v.Options, productspage.Choice{ID: o.OptionID.Value, Label: o.OptionName.Or("Option " + o.OptionID.Value),
+		v.Options = append(v.Options, productspage.Choice{ID: o.OptionID.Value, Label: shown(o.OptionName, "Option "+o.OptionID.Value),
 			Hint: strings.Join(vals, ", "), Checked: slices.Contains(f.OptionIDs, o.OptionID.Value)})
 	}
 	for _, cat := range ch.categories {

@@ -100,8 +100,8 @@ func (q salesQuery) view(errs form.Errors) salespage.Search {
 func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList) {
 	v.Checked = true
 	for _, s := range list.Sales {
-		r := salespage.Row{ID: s.SaleID.Value, Date: s.DatePlaced.Value, Customer: inert(s.CustomerName.Or("—")),
-			Total: s.USDTotal.Value, Recurring: "No", Declined: s.RecurringDeclined.Or("—")}
+		r := salespage.Row{ID: s.SaleID.Value, Date: text(s.DatePlaced), Customer: shown(s.CustomerName, "—"),
+			Total: text(s.USDTotal), Recurring: "No", Declined: shown(s.RecurringDeclined, "—")}
 		if form.IsDigits(r.ID, apiIDMaxDigits) {
 			r.URL = p.Sale(r.ID)
 		}
@@ -129,10 +129,10 @@ func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList)
 // saleDetail is the sale page's view of a sale, with the forms the person
 // of rq may use.
 func saleDetail(rq *request, p paths, id string, s *apiclient.Sale) salespage.Detail {
-	v := salespage.Detail{ID: id, Placed: s.DatePlaced.Or("unknown"), Customer: customerView(s), CSRF: rq.CSRF(),
+	v := salespage.Detail{ID: id, Placed: shown(s.DatePlaced, "unknown"), Customer: customerView(s), CSRF: rq.CSRF(),
 		SearchURL: p.Sales(), ShipURL: p.SaleShip(id), CommentURL: p.SaleComment(id)}
 	if d := s.RecurringDecline; d != nil {
-		v.Declined = "A recurring payment was declined on " + d.DateDeclined.Or("an unknown date")
+		v.Declined = "A recurring payment was declined on " + shown(d.DateDeclined, "an unknown date")
 		if code := d.DeclineCode.Or(""); code != "" {
 			v.Declined += " (code " + inert(code) + ")"
 		}
@@ -177,7 +177,7 @@ func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors) *salespag
 		}
 		for _, inv := range open {
 			id := inv.InvoiceID.Value
-			f.Invoices = append(f.Invoices, components.Option{Value: id, Label: "Invoice " + id + ", placed " + inv.DatePlaced.Or("?"),
+			f.Invoices = append(f.Invoices, components.Option{Value: id, Label: "Invoice " + id + ", placed " + shown(inv.DatePlaced, "?"),
 				Selected: len(open) == 1})
 		}
 	}
@@ -198,27 +198,27 @@ func keepShipInput(f *salespage.ShipForm, req ShipRequest) {
 
 func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 	iv := salespage.Invoice{ID: inv.InvoiceID.Value, Status: inert(inv.Status.Or("unknown")), StatusKind: statusKind(inv.Status.Value),
-		Total: inv.CustomerTotal.Or("—"), Placed: inv.DatePlaced.Or("—"), Shipped: inv.DateShipped.Or(""),
+		Total: shown(inv.CustomerTotal, "—"), Placed: shown(inv.DatePlaced, "—"), Shipped: text(inv.DateShipped),
 		Tangible: invoiceTangible(inv), IsShipped: !inv.DateShipped.Blank()}
 	if u := inv.USDTotal.Or(""); u != "" && u != inv.CustomerTotal.Value {
-		iv.USDTotal = u
+		iv.USDTotal = inert(u)
 	}
 	if sh := inv.Shipping; sh != nil {
 		iv.Shipping = &salespage.Shipping{Name: inert(sh.ShippingName.Or("")),
 			Address: postalAddress(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, orText(sh.CountryName, sh.CountryCode)),
 			Method:  inert(sh.ShippingMethodName.Or("—")), Tracking: inert(sh.TrackingNumber.Or("")),
-			Date: sh.DateShipped.Or(inv.DateShipped.Or(""))}
+			Date: inert(sh.DateShipped.Or(inv.DateShipped.Or("")))}
 		if u := sh.TrackingURL.Or(""); webURL(u) {
 			iv.Shipping.TrackingURL = u
 		}
 	}
 	for _, li := range inv.Lineitems {
 		it := salespage.Item{Name: inert(li.ProductName.Or(li.Type.Or("item"))), Type: inert(li.Type.Or("")),
-			Amount: li.CustomerAmount.Or("—"), Status: lineStatus(li.Status.Or(""))}
+			Amount: shown(li.CustomerAmount, "—"), Status: lineStatus(li.Status.Or(""))}
 		for _, o := range li.Options {
 			opt := salespage.ItemOption{Name: inert(o.OptionName.Or("")), Value: inert(o.OptionValue.Or(""))}
 			if s := o.CustomerSurcharge.Or(""); s != "" && s != "0" && s != "0.00" {
-				opt.Surcharge = s
+				opt.Surcharge = inert(s)
 			}
 			it.Options = append(it.Options, opt)
 		}
