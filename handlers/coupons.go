@@ -95,6 +95,11 @@ func (h *couponsHandler) list(c echo.Context) error {
 	q = q.withFilters([2]string{"code", code}, [2]string{"type", typ})
 	withOrder := listFragment(c, q, couponspage.FiltersID)
 	all, err := h.api.ListCoupons(c.Request().Context())
+	if apiclient.IsNotFound(err) {
+		// The live API answers an account without coupons with
+		// RECORD_NOT_FOUND: an empty list, not an error.
+		all, err = nil, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -239,12 +244,16 @@ func (h *couponsHandler) show(c echo.Context) error {
 	return h.render(c, http.StatusOK, "Coupon "+v.Code, couponspage.DetailPage(v), nil)
 }
 
-// couponConfirm is the delete confirmation of coupon cp.
+// couponConfirm is the delete confirmation of coupon cp (nil when it could
+// not be read).
 func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) components.Confirm {
-	name := shown(cp.CouponCode, code)
+	name, typ, discount := code, "—", "—"
+	if cp != nil {
+		name, typ, discount = shown(cp.CouponCode, code), text(cp.Type), couponDiscountOf(cp)
+	}
 	return components.Confirm{Question: "Delete coupon " + name + "?",
-		Facts: []components.Fact{{Label: "Code", Value: name}, {Label: "Type", Value: text(cp.Type)},
-			{Label: "Discount", Value: couponDiscountOf(cp)}},
+		Facts: []components.Fact{{Label: "Code", Value: name}, {Label: "Type", Value: typ},
+			{Label: "Discount", Value: discount}},
 		Consequence: "The coupon will be deleted; buyers can no longer use it. This cannot be undone.",
 		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
@@ -255,10 +264,39 @@ func (h *couponsHandler) removal(c echo.Context) (confirmed, error) {
 	if err != nil {
 		return confirmed{}, err
 	}
-	return confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
+	return h.couponRemoval(c, code, cp), nil
+}
+
+// sentRemoval is removal as its form is sent. The coupon is read as it was,
+// for the audit log; a resend of a delete that went through (the back
+// button, a lost answer) finds no coupon, which is fine: the write path
+// answers it with the first outcome instead of a 404.
+func (h *couponsHandler) sentRemoval(c echo.Context) (confirmed, error) {
+	code, err := couponCode(c)
+	if err != nil {
+		return confirmed{}, err
+	}
+	cp, err := h.api.DetailCoupon(c.Request().Context(), apiclient.DetailCouponParams{CouponCode: code})
+	switch {
+	case apiclient.IsNotFound(err) || apiclient.IsForbidden(err):
+		cp = nil
+	case err != nil:
+		return confirmed{}, err
+	}
+	return h.couponRemoval(c, code, cp), nil
+}
+
+// couponRemoval is the confirmed delete of coupon code (cp nil when it
+// could not be read).
+func (h *couponsHandler) couponRemoval(c echo.Context, code string, cp *apiclient.Coupon) confirmed {
+	x := confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
 		Write: Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
-			Before: couponBefore(cp), Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
-		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}, nil
+			Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
+		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}
+	if cp != nil {
+		x.Write.Before = couponBefore(cp)
+	}
+	return x
 }
 
 // couponBefore is a coupon's state for the audit log.
@@ -278,4 +316,4 @@ func couponBefore(cp *apiclient.Coupon) url.Values {
 }
 
 func (h *couponsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
-func (h *couponsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.removal) }
+func (h *couponsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.sentRemoval) }

@@ -157,6 +157,15 @@ func (h *couponsHandler) editForm(c echo.Context) error {
 
 func (h *couponsHandler) update(c echo.Context) error {
 	cp, code, products, err := h.couponAndProducts(c)
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusNotFound {
+		// No coupon has this code any more. When this very form renamed it
+		// (the back button, or a resend after a lost answer), its first
+		// outcome is the answer, not a 404.
+		if done, err := h.replayUpdate(c); done || err != nil {
+			return err
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -204,4 +213,34 @@ func (h *couponsHandler) update(c echo.Context) error {
 	}
 	h.flash(c, "ok", msg)
 	return redirect(c, h.paths.Coupon(now))
+}
+
+// replayUpdate answers an edit form sent again after its coupon left the
+// code it was opened under, with the outcome of its first sending. It
+// reports false when this form was never sent.
+func (h *couponsHandler) replayUpdate(c echo.Context) (bool, error) {
+	code, err := couponCode(c)
+	if err != nil {
+		return false, err
+	}
+	out, found, err := h.wr.Replay(c.Request().Context(), requestOf(c), "coupons.update", formKeyOf(c))
+	if err != nil || !found {
+		return false, err
+	}
+	if !out.Succeeded() {
+		// The form cannot be shown again: its coupon is not under this code.
+		h.flash(c, "warn", "This form was already sent. "+out.Message())
+		return true, redirect(c, h.paths.Coupons())
+	}
+	now := couponOr(out.ID, code)
+	if !couponCodePattern.MatchString(now) {
+		h.flash(c, "ok", "This form was already sent: coupon "+code+" was saved.")
+		return true, redirect(c, h.paths.Coupons())
+	}
+	msg := "This form was already sent: coupon " + code + " was saved."
+	if now != code {
+		msg = "This form was already sent: coupon " + code + " was renamed to " + now + " and saved."
+	}
+	h.flash(c, "ok", msg)
+	return true, redirect(c, h.paths.Coupon(now))
 }

@@ -38,7 +38,15 @@ func (h *optionsHandler) list(c echo.Context) error {
 	withOrder := listFragment(c, q, optionspage.FiltersID)
 	list, err := h.api.ListOptions(c.Request().Context(), apiclient.ListOptionsParams{OptionName: name, OptionValueName: value,
 		Page: q.Page, PageSize: q.Size, SortCol: q.SortCol(), SortDir: q.SortDir()})
-	if err != nil && !(apiclient.IsNotFound(err) && q.Page > 1) {
+	switch {
+	case apiclient.IsNotFound(err) && q.Page == 1:
+		// The live API answers an empty list with RECORD_NOT_FOUND: on the
+		// first page that is "nothing matches", not an error.
+		list, err = &apiclient.OptionList{}, nil
+	case apiclient.IsNotFound(err):
+		list, err = nil, nil // past the last page
+	}
+	if err != nil {
 		return err
 	}
 	v := optionListView(requestOf(c), h.paths, q, name, value, list)
