@@ -117,8 +117,10 @@ type harnessOpt func(*config.Config)
 
 const apiUser, apiPass = "apiuser", "api-secret-password-123"
 
-// cheapHasher keeps tests fast; one test in auth uses the real parameters.
-var cheapHasher = auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1}, 8)
+// cheapHasher makes a hasher that keeps tests fast; one test in auth uses
+// the real parameters. Each harness has its own, so counting its key
+// derivations counts that panel's work only.
+func cheapHasher() *auth.Hasher { return auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1}, 8) }
 
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
@@ -150,7 +152,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	for _, o := range opts {
 		o(cfg)
 	}
-	h := &harness{t: t, cfg: cfg, clock: &clock{t: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}, hasher: cheapHasher}
+	h := &harness{t: t, cfg: cfg, clock: &clock{t: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}, hasher: cheapHasher()}
 	h.st = storetest.SQLite(t)
 	h.sb, err = sandbox.New(sandbox.Config{Username: apiUser, Password: apiPass, Now: h.clock.Now})
 	if err != nil {
