@@ -219,8 +219,28 @@ func (p *Process) Stop() error {
 	return nil
 }
 
+// Kill ends the process at once with SIGKILL, as a crash, an OOM kill or a
+// pulled plug does: no shutdown, nothing finished or flushed. Killing a
+// stopped process does nothing.
+func (p *Process) Kill() error {
+	p.mu.Lock()
+	cmd, done := p.cmd, p.done
+	p.mu.Unlock()
+	select {
+	case <-done:
+		return nil
+	default:
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		return fmt.Errorf("%s: kill: %w", p.spec.Name, err)
+	}
+	<-done
+	return nil
+}
+
 // Restart stops the process gracefully and starts it again on the same
-// address, as an operator's rolling restart does.
+// address, as an operator's rolling restart does; after Kill it starts it
+// again, as a supervisor does after a crash.
 func (p *Process) Restart(ctx context.Context) error {
 	if err := p.Stop(); err != nil {
 		return err
