@@ -128,7 +128,7 @@ func (h *loginHandler) check(ctx context.Context, rq *request, email, password, 
 	}
 	failed := func(why string) (*store.User, string, error) {
 		if l := a.Failed(); l != nil {
-			h.auditLock(ctx, rq, l, email)
+			auditLock(ctx, h.audit, rq, l, email)
 		}
 		return nil, why, nil
 	}
@@ -171,10 +171,6 @@ var lockActions = map[auth.Scope]string{auth.SignIn: "login.locked", auth.Second
 // a guesser cannot sign the account's owner out. Locks are repeatable by
 // anyone who knows an e-mail, so their entries are bounded like refused
 // sign-ins.
-func (h *loginHandler) auditLock(ctx context.Context, rq *request, l *auth.Lock, actor string) {
-	auditLock(ctx, h.audit, rq, l, actor)
-}
-
 func auditLock(ctx context.Context, audit *Auditor, rq *request, l *auth.Lock, actor string) {
 	what := map[auth.Scope]string{auth.SignIn: "wrong passwords", auth.SecondFactor: "wrong codes", auth.StepUp: "wrong passwords re-entered"}[l.Scope]
 	audit.RecordRepeatable(ctx, rq, AuditEntry{Action: lockActions[l.Scope], Actor: actor, Outcome: OutcomeDenied,
@@ -241,7 +237,7 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 	}
 	if !ok {
 		if l := a.Failed(); l != nil {
-			h.auditLock(ctx, rq, l, u.Email)
+			auditLock(ctx, h.audit, rq, l, u.Email)
 		}
 		return refuse(wrongCode, "wrong code")
 	}
