@@ -59,7 +59,7 @@ func (r *Reader) Money(name string, o Money) string {
 // into cents. The error reads as the end of a sentence about the field and
 // names what is wrong precisely: an invisible character pasted along, a
 // space inside, full-width or other non-Latin digits, a full-width dot, a
-// comma, a sign, a second dot, too many decimals.
+// comma, a second dot, too many decimals.
 func ParseCents(s string) (int64, error) {
 	if err := moneyChars(s); err != nil {
 		return 0, err
@@ -120,10 +120,10 @@ func moneyChars(s string) error {
 			return fmt.Errorf("uses a full-width dot (“%c”); use the ordinary dot, like 12.50.", r)
 		case r == ',' || r == '\uFF0C' || r == '\u066B' || r == '\u066C':
 			return errors.New("has a comma; write it with digits and a dot only: the dot before the cents, no thousands separator, like 1234.50.")
-		case (r == '+' || r == '-' || r == '\u2212') && i == 0:
-			return errors.New("cannot have a sign; write it with digits and a dot only, without + or -.")
 		default:
-			return errors.New("must be a number such as 12.34 (digits and a dot only).")
+			// Letters, signs and the like: the message that has always
+			// named them.
+			return errors.New("must be a number such as 12.34 (digits and a dot only; no commas, signs or spaces).")
 		}
 	}
 	return nil
