@@ -120,7 +120,9 @@ const apiUser, apiPass = "apiuser", "api-secret-password-123"
 // cheapHasher makes a hasher that keeps tests fast; one test in auth uses
 // the real parameters. Each harness has its own, so counting its key
 // derivations counts that panel's work only.
-func cheapHasher() *auth.Hasher { return auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1}, 8) }
+func cheapHasher() *auth.Hasher {
+	return auth.NewHasherWith(auth.Params{Memory: 64, Time: 1, Threads: 1}, 8)
+}
 
 func newHarness(t testing.TB, opts ...harnessOpt) *harness {
 	t.Helper()
