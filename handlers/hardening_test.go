@@ -208,9 +208,9 @@ func TestEmptyListsSayNothingFound(t *testing.T) {
 	}
 }
 
-// A coupon rename or delete sent again (the back button after it went
-// through) finds no coupon under the old code: it replays the first outcome
-// instead of a 404, and nothing is sent twice.
+// A coupon rename or delete, or an option delete, sent again (the back
+// button after it went through) finds no record under the old code: it
+// replays the first outcome instead of a 404, and nothing is sent twice.
 func TestCouponRenameAndDeleteResendReplay(t *testing.T) {
 	h := newHarness(t)
 	b, _ := h.signedInAs("catalogue")
@@ -240,6 +240,17 @@ func TestCouponRenameAndDeleteResendReplay(t *testing.T) {
 	}
 	if n := h.sb.Calls("delete_coupon"); n != 1 {
 		t.Errorf("%d delete_coupon calls, want 1", n)
+	}
+	// An option's delete, sent again, the same.
+	b.get("/options/4688550010/delete")
+	del = url.Values{"_idem": {ocFormKey(t, b)}}
+	for i := range 2 {
+		if resp := b.post("/options/4688550010/delete", del); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/options" {
+			t.Fatalf("option delete, sending %d: %d %q %s", i+1, resp.StatusCode, resp.Header.Get("Location"), errorText(b.body))
+		}
+	}
+	if n := h.sb.Calls("delete_option"); n != 1 {
+		t.Errorf("%d delete_option calls, want 1", n)
 	}
 	// A form that was never sent still gets the 404 of a code nobody has.
 	f.Set("_idem", handlers.NewFormKey())

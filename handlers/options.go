@@ -123,10 +123,15 @@ func (h *optionsHandler) show(c echo.Context) error {
 
 // optionConfirm is the delete confirmation of option o.
 func optionConfirm(rq *request, p paths, id string, o *apiclient.Option) components.Confirm {
-	return components.Confirm{Question: "Delete option " + optionName(o) + "?",
-		Facts: []components.Fact{{Label: "Option", Value: optionName(o)}, {Label: "Option ID", Value: id},
-			{Label: "Values", Value: itoa(len(o.OptionValues))}},
-		Consequence: "The option and its " + itoa(len(o.OptionValues)) + " values will be deleted, and removed from every product that uses it. This cannot be undone.",
+	name, values, its := "option "+id, "—", "its"
+	if o != nil {
+		name, values = optionName(o), itoa(len(o.OptionValues))
+		its += " " + values
+	}
+	return components.Confirm{Question: "Delete option " + name + "?",
+		Facts: []components.Fact{{Label: "Option", Value: name}, {Label: "Option ID", Value: id},
+			{Label: "Values", Value: values}},
+		Consequence: "The option and " + its + " values will be deleted, and removed from every product that uses it. This cannot be undone.",
 		Action:      p.OptionDelete(id), Cancel: p.Option(id), Submit: "Delete option", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
@@ -151,10 +156,39 @@ func (h *optionsHandler) removal(c echo.Context) (confirmed, error) {
 	if err != nil {
 		return confirmed{}, err
 	}
-	return confirmed{Title: "Delete option", Page: optionConfirm(requestOf(c), h.paths, id, o),
+	return h.optionRemoval(c, id, o), nil
+}
+
+// sentRemoval is removal as its form is sent. A resend of a delete that
+// went through (the back button, a lost answer) finds no option, which is
+// fine: the write path answers it with the first outcome instead of a 404.
+func (h *optionsHandler) sentRemoval(c echo.Context) (confirmed, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return confirmed{}, err
+	}
+	o, err := h.api.DetailOption(c.Request().Context(), apiclient.DetailOptionParams{OptionID: id})
+	switch {
+	case apiclient.IsNotFound(err):
+		o = nil
+	case err != nil:
+		return confirmed{}, err
+	}
+	return h.optionRemoval(c, id, o), nil
+}
+
+// optionRemoval is the confirmed delete of option id (o nil when it could
+// not be read).
+func (h *optionsHandler) optionRemoval(c echo.Context, id string, o *apiclient.Option) confirmed {
+	x := confirmed{Title: "Delete option", Page: optionConfirm(requestOf(c), h.paths, id, o),
 		Write: Write{Action: "options.delete", Permission: auth.OptionsDelete, Target: "option:" + id,
-			Before: optionBefore(o, nil), Send: send(h.api.DeleteOption, apiclient.DeleteOptionParams{OptionID: id})},
-		Done: "Option “" + optionName(o) + "” deleted.", Next: h.paths.Options()}, nil
+			Send: send(h.api.DeleteOption, apiclient.DeleteOptionParams{OptionID: id})},
+		Done: "Option " + id + " deleted.", Next: h.paths.Options()}
+	if o != nil {
+		x.Write.Before = optionBefore(o, nil)
+		x.Done = "Option “" + optionName(o) + "” deleted."
+	}
+	return x
 }
 
 // valueRow answers the value editor's htmx buttons: "Add a value" (add_row
@@ -174,4 +208,4 @@ func (h *optionsHandler) valueRow(c echo.Context) error {
 }
 
 func (h *optionsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
-func (h *optionsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.removal) }
+func (h *optionsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.sentRemoval) }
