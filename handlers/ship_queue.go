@@ -154,16 +154,15 @@ func (h *queueHandler) event(c echo.Context, id string, v pickqueue.View) ([]byt
 	return b.Bytes(), nil
 }
 
-// poll answers the list once, 304 when it has not changed.
+// poll answers the list once; a client that sends back the ETag gets 304
+// while the list has not changed.
 func (h *queueHandler) poll(c echo.Context) error {
 	v, err := h.queue.View(c.Request().Context())
 	if err != nil {
 		return err
 	}
 	etag := `"` + streamID(v) + `"`
-	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderCacheControl, "private, no-cache")
-	hdr.Set("ETag", etag)
+	c.Response().Header().Set("ETag", etag)
 	if c.Request().Header.Get("If-None-Match") == etag {
 		return c.NoContent(http.StatusNotModified)
 	}
