@@ -21,7 +21,9 @@ type QueueList struct {
 	// "warn" (nothing has filled it lately).
 	Source, SourceKind string
 	Ready, OnHold      []QueueEntry
-	// Truncated: more parcels wait than are shown.
+	// More counts the parcels waiting beyond those shown (the oldest are);
+	// Truncated: the store holds more still than were read.
+	More      int
 	Truncated bool
 	// Updated is when the list was read, in the team's time zone.
 	Updated string
