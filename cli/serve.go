@@ -10,12 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/config"
 	"backoffice/handlers"
+	"backoffice/ins"
+	"backoffice/pickqueue"
 	"backoffice/sandbox"
 	"backoffice/static"
 	"backoffice/store"
@@ -62,6 +65,14 @@ func serve(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if cfg.SandboxINSURL == "" {
+			// The sandbox notifies the panel itself, over loopback like its
+			// API calls, at the receiver's address with its token if any.
+			cfg.SandboxINSURL = fmt.Sprintf("http://127.0.0.1:%d/ins", port)
+			if cfg.INSPathToken != "" {
+				cfg.SandboxINSURL += "/" + cfg.INSPathToken
+			}
+		}
 		sb, err = newSandbox(cfg, apiUser, apiPass, public+"/sandbox/api", log)
 		if err != nil {
 			return err
@@ -105,8 +116,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	setup := handlers.NewSetupToken(st)
+	// INS: the verifier reads the secret word ahead of the first message
+	// (in the background: in sandbox mode its API is this very server);
+	// the pick list is shared by every instance through the store.
+	verifier := ins.NewVerifier(api, ins.VerifierOptions{})
+	queue := pickqueue.New(st, pickqueue.Options{ReconcilerFresh: 3 * pickqueue.DefaultInterval, Logger: log})
 	deps := handlers.Deps{Config: cfg, Store: st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup}
+		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx}
 	if sb != nil {
 		deps.Sandbox = sb
 	}
@@ -137,12 +153,18 @@ func serve(ctx context.Context, env Env, args []string) error {
 		env.Ready(public)
 	}
 	hctx, stopHousekeeping := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		housekeeping(hctx, st, cfg.ShiftSessionMax, writeTimeout, log)
-		close(done)
-	}()
-	defer func() { stopHousekeeping(); <-done }() // before the store closes
+	var background sync.WaitGroup
+	background.Go(func() { housekeeping(hctx, st, cfg.ShiftSessionMax, writeTimeout, log) })
+	background.Go(func() {
+		if err := verifier.Warm(hctx); err != nil {
+			log.Warn("INS: the secret word could not be read yet; it is read again at the first message", "error", err)
+		}
+	})
+	// Without INS the reconciler fills the pick list from recent sales;
+	// with it, it is a slower safety net. One instance at a time runs it.
+	reconciler := pickqueue.NewReconciler(st, api, pickqueue.Config{Interval: pickqueue.DefaultInterval, Logger: log})
+	background.Go(func() { reconciler.Run(hctx) })
+	defer func() { stopHousekeeping(); background.Wait() }() // before the store closes
 	return run(ctx, ln, srv.Handler, log)
 }
 

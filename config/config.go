@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	_ "time/tzdata" // BACKOFFICE_TIME_ZONE works on a machine without a zone database
 
 	"backoffice/form"
 )
@@ -81,6 +82,13 @@ type Config struct {
 	SandboxINSURL      string
 	SandboxOrdersEvery time.Duration
 	SandboxINSFault    string
+
+	// INSPathToken, when set, is a secret path segment of the INS receiver:
+	// messages are taken at /ins/<token> only, and /ins answers 404.
+	INSPathToken string
+	// TimeZone is the team's time zone: where "today" begins and ends on
+	// the home page's counts. Default UTC.
+	TimeZone *time.Location
 }
 
 // SandboxMode reports whether the panel talks to its own offline sandbox.
@@ -219,6 +227,26 @@ var settings = []setting{
 			c.SandboxLarge = n
 			return nil
 		}},
+	{flag: "ins-path-token", env: "BACKOFFICE_INS_PATH_TOKEN", secret: true,
+		help: "secret path segment for 2Checkout's INS notifications: they are taken at /ins/<token> only (empty: at /ins); 16 to 128 letters, digits, - or _",
+		set: func(c *Config, v string) error {
+			if len(v) < 16 || len(v) > 128 || strings.ContainsFunc(v, func(r rune) bool {
+				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+			}) {
+				return errors.New("want 16 to 128 letters, digits, - or _ (a secret that cannot be guessed)")
+			}
+			c.INSPathToken = v
+			return nil
+		}},
+	{flag: "time-zone", env: "BACKOFFICE_TIME_ZONE", def: "UTC", help: "the team's time zone, e.g. Europe/Paris: where the home page's \"today\" begins",
+		set: func(c *Config, v string) error {
+			loc, err := time.LoadLocation(v)
+			if err != nil || v == "Local" {
+				return fmt.Errorf("want a zone name such as UTC, Europe/Paris or America/New_York, got %q", v)
+			}
+			c.TimeZone = loc
+			return nil
+		}},
 }
 
 func splitList(v string) []string {
@@ -328,7 +356,7 @@ func Settings() []Setting {
 // scrubber can assert they never leak.
 func (c *Config) SecretValues() []string {
 	var out []string
-	for _, v := range []string{c.APIPassword, c.SessionKeys, c.DatabaseURL, c.MetricsToken} {
+	for _, v := range []string{c.APIPassword, c.SessionKeys, c.DatabaseURL, c.MetricsToken, c.INSPathToken} {
 		if v != "" {
 			out = append(out, v)
 		}

@@ -93,6 +93,7 @@ func TestAccessibilityOfMainPages(t *testing.T) {
 		"/sales", "/sales?customer_name=Okonkwo", "/sales/" + fx.TangibleTwoInvoices, "/sales/" + fx.WithComments,
 		"/ship", "/ship?sale=" + fx.TangibleTwoInvoices, "/ship?sale=" + fx.Intangible,
 		"/account", "/users", "/users/new", "/audit", "/no/such/page",
+		"/ship/queue", "/sales/" + fx.TangibleTwoInvoices + "/slip", "/settings",
 	}
 	for _, dark := range []bool{false, true} {
 		setDark(t, admin, dark)

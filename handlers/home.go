@@ -29,6 +29,7 @@ type homeHandler struct {
 	*web
 	api   companyAPI
 	audit recentAudit
+	day   dayAtAGlance
 
 	mu        sync.Mutex
 	company   string
@@ -87,6 +88,9 @@ func (h *homeHandler) show(c echo.Context) error {
 		if rq.Can(t.perm) {
 			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: h.paths.to(t.route), Hint: t.hint})
 		}
+	}
+	if view.Today, err = h.day.today(ctx, rq, h.paths); err != nil {
+		return err
 	}
 	recent, err := h.audit.ListAudit(ctx, store.AuditFilter{UserID: rq.User().ID, Limit: 8})
 	if err != nil {

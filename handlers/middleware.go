@@ -127,10 +127,14 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if c.Request().URL.Path == "/healthz" || c.Request().URL.Path == "/readyz" || strings.HasPrefix(c.Request().URL.Path, "/static/") {
 				level = slog.LevelDebug
 			}
+			path := c.Request().URL.Path
+			if c.Param("token") != "" {
+				path = c.Path() // a secret path segment (/ins/:token) stays out of the log
+			}
 			attrs := []slog.Attr{
 				slog.String("request_id", RequestIDOf(c)),
 				slog.String("method", c.Request().Method),
-				slog.String("path", c.Request().URL.Path),
+				slog.String("path", path),
 				slog.String("route", c.Path()),
 				slog.Int("status", status),
 				slog.Int64("bytes", c.Response().Size),

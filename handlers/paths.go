@@ -88,4 +88,12 @@ func (p paths) UserResetPassword(id string) string {
 	return p.to("users.reset-password", id)
 }
 func (p paths) UserResetSecondFactor(id string) string { return p.to("users.reset-2fa", id) }
-func (p paths) UserEndSessions(id string) string       { return p.to("users.sessions.end", id) }
+
+// Issue 11: INS, the pick list, packing slips, settings.
+func (p paths) INS() string                      { return p.to("ins.receive") }
+func (p paths) INSToken(token string) string     { return p.to("ins.receive-token", token) }
+func (p paths) ShipQueue() string                { return p.to("ship.queue") }
+func (p paths) ShipQueueEvents() string          { return p.to("ship.queue.events") }
+func (p paths) SaleSlip(id string) string        { return p.to("sales.slip", id) }
+func (p paths) Settings() string                 { return p.to("settings") }
+func (p paths) UserEndSessions(id string) string { return p.to("users.sessions.end", id) }

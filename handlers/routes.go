@@ -8,6 +8,7 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/auth"
+	"backoffice/ins"
 )
 
 // route is one line of the route table: method, path, name, the permission
@@ -26,9 +27,21 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	if d.API != nil {
 		health.breaker = d.API.Breaker
 	}
-	home := &homeHandler{web: w, api: d.API, audit: d.Store}
 	throttle := auth.NewThrottle(d.Store, d.Now)
 	up := stepUp{throttle: throttle, audit: audit}
+	// Issue 11: what the panel knows from 2Checkout's notifications (INS).
+	loc := d.Config.TimeZone
+	if loc == nil {
+		loc = time.UTC
+	}
+	ledger := ins.NewLedger(d.Store)
+	live := liveAPI{Client: d.API, ship: d.Queue.Shipping(d.API), ledger: ledger}
+	insH := &insHandler{rcv: ins.NewReceiver(d.Store, d.Verifier, ins.ReceiverOptions{Now: d.Now, Logger: d.Logger}),
+		token: d.Config.INSPathToken, audit: audit, metrics: m.insMetrics(), web: w}
+	queue := &queueHandler{web: w, queue: d.Queue, loc: loc, live: d.Live}
+	settings := &settingsHandler{web: w, ledger: ledger, queue: d.Queue, baseURL: d.Config.BaseURL, token: d.Config.INSPathToken, loc: loc}
+
+	home := &homeHandler{web: w, api: d.API, audit: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
 	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
 		throttle: throttle, now: d.Now}
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
@@ -44,8 +57,9 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
 	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
-	sales := &salesHandler{resource[salesAPI]{w, wr, d.API}}
-	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, d.API}, st: d.Store}
+	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
+		history: saleHistory{ledger: ledger, audit: d.Store, users: d.Store, loc: loc}}
+	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}
 
 	const (
 		get  = http.MethodGet
@@ -129,5 +143,13 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{post, "/users/:id/sessions/end", "users.sessions.end", auth.UsersManage, users.endSessions},
 
 		{get, "/audit", "audit", auth.AuditView, auditLog.list},
+
+		// Issue 11: INS, the pick list, packing slips, settings.
+		{post, "/ins", "ins.receive", permMachine, insH.limited(insH.receive)},
+		{post, "/ins/:token", "ins.receive-token", permMachine, insH.limited(insH.receiveToken)},
+		{get, "/ship/queue", "ship.queue", auth.SalesShip, queue.show},
+		{get, "/ship/queue/events", "ship.queue.events", auth.SalesShip, queue.events},
+		{get, "/sales/:id/slip", "sales.slip", auth.SalesShip, sales.slip},
+		{get, "/settings", "settings", auth.AccountSecret, settings.show},
 	}
 }

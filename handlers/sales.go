@@ -22,7 +22,10 @@ type salesAPI interface {
 
 // salesHandler serves the sales search, the sale page, and the two writes
 // made from it: adding a comment and marking an invoice shipped.
-type salesHandler struct{ resource[salesAPI] }
+type salesHandler struct {
+	resource[salesAPI]
+	history saleHistory
+}
 
 // MaxCommentLength is create_comment's limit on sale_comment, in characters.
 const MaxCommentLength = 5000
@@ -122,5 +125,8 @@ func (h *salesHandler) show(c echo.Context) error {
 }
 
 func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail) error {
+	if err := h.addLive(c, &v); err != nil {
+		return err
+	}
 	return h.renderPrivate(c, status, "Sale "+v.ID, salespage.DetailPage(v), nil)
 }

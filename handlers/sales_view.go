@@ -188,6 +188,7 @@ func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors) *salespag
 // keepShipInput puts what the person typed back into a ship form.
 func keepShipInput(f *salespage.ShipForm, req ShipRequest) {
 	f.Tracking, f.Comment, f.Notify, f.Reauthorize = req.Tracking, req.Comment, req.Notify, req.Reauthorize
+	f.Override, f.OverrideReason = req.Override, req.OverrideReason
 	if req.InvoiceID == "" {
 		return
 	}

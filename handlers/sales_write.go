@@ -85,6 +85,10 @@ func (h *salesHandler) ship(c echo.Context) error {
 		return h.renderShipForm(c, id, sale, http.StatusUnprocessableEntity, req, in.Errors)
 	}
 	out, err := markShipped(c.Request().Context(), requestOf(c), h.wr, h.api, formKeyOf(c), req)
+	var hold *holdRefusal
+	if errors.As(err, &hold) {
+		return h.renderShipForm(c, id, sale, hold.status, req, form.Errors{"": hold.msg})
+	}
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -15,6 +16,8 @@ import (
 	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/config"
+	"backoffice/ins"
+	"backoffice/pickqueue"
 	"backoffice/static"
 	"backoffice/store"
 )
@@ -34,6 +37,14 @@ type Deps struct {
 	// SetupToken is the one-time token that creates the first admin while no
 	// user exists ("" once there are users).
 	SetupToken *SetupToken
+	// Verifier checks INS messages' md5_hash; nil: one over API (serve
+	// passes the one it warmed at start-up).
+	Verifier *ins.Verifier
+	// Queue is the pick list; nil: one over Store.
+	Queue *pickqueue.Queue
+	// Live ends when the server begins to shut down, and long-lived
+	// responses (the pick list's event stream) end with it; nil: never.
+	Live context.Context
 }
 
 // Server is the built panel.
@@ -55,6 +66,7 @@ func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
+	fillLive(&d)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Logger.SetOutput(discard{})
@@ -66,7 +78,8 @@ func New(d Deps) (*Server, error) {
 
 	w := &web{log: d.Logger, assets: d.Assets, sandbox: d.Sandbox != nil, now: d.Now, sessions: d.Sessions}
 	audit := NewAuditor(d.Store, d.Logger, d.Now, auth.NewAuditLimiter(d.Store, d.Now))
-	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now}
+	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now,
+		machine: map[string]bool{}}
 	e.HTTPErrorHandler = w.handleError
 
 	https := func(r *http.Request) bool {
@@ -79,8 +92,9 @@ func New(d Deps) (*Server, error) {
 		Level:     5,
 		MinLength: 1024,
 		Skipper: func(c echo.Context) bool {
-			// Static files are served pre-compressed.
-			return strings.HasPrefix(c.Request().URL.Path, "/static/")
+			// Static files are served pre-compressed; an event stream must
+			// reach the browser event by event, not when a buffer fills.
+			return strings.HasPrefix(c.Request().URL.Path, "/static/") || wantsEventStream(c.Request())
 		},
 	}))
 	e.Use(g.loadVisit, g.csrf)
@@ -121,6 +135,9 @@ func register(e *echo.Echo, g *guard, routes []route) error {
 			return fmt.Errorf("route %s is registered twice", key)
 		}
 		seen[key] = true
+		if r.perm == permMachine {
+			g.machine[key] = true
+		}
 		e.Add(r.method, r.path, r.handler, g.require(r.perm)).Name = r.name
 	}
 	return nil

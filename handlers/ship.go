@@ -61,7 +61,7 @@ func (h *shipHandler) screen(c echo.Context) error {
 }
 
 func (h *shipHandler) base(c echo.Context) shippage.Screen {
-	return shippage.Screen{Path: h.paths.Ship(), CSRF: requestOf(c).CSRF(), Notify: true}
+	return shippage.Screen{Path: h.paths.Ship(), QueueURL: h.paths.ShipQueue(), CSRF: requestOf(c).CSRF(), Notify: true}
 }
 
 func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error {
@@ -72,6 +72,13 @@ func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error 
 	}
 	for _, p := range list {
 		s.Shift = append(s.Shift, shippage.Parcel{At: p.At.UTC().Format("15:04"), SaleID: p.SaleID, Tracking: p.TrackingNumber, Customer: p.Customer})
+	}
+	if s.Card != nil {
+		st, err := h.api.FraudState(c.Request().Context(), s.Card.SaleID)
+		if err != nil {
+			return err
+		}
+		s.Card.Hold = fraudView(requestOf(c), st, s.Card.SaleID, false, "")
 	}
 	shell := h.shell(c, "Scan to ship")
 	shell.Narrow = true

@@ -6,11 +6,15 @@ import (
 	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/form"
+	"backoffice/ins"
 )
 
-// shipAPI is what marking a sale shipped needs of the Admin API.
+// shipAPI is what marking a sale shipped needs: the Admin API's
+// mark_shipped, and the sale's fraud review status, which only INS reports
+// (liveAPI).
 type shipAPI interface {
 	MarkShipped(ctx context.Context, p apiclient.MarkShippedParams) (*apiclient.Result, error)
+	FraudState(ctx context.Context, saleID string) (ins.SaleState, error)
 }
 
 // ShipRequest is a checked "mark shipped" form. The sale page and the
@@ -22,6 +26,10 @@ type ShipRequest struct {
 	Comment     string
 	Notify      bool // cc_customer: e-mail the buyer
 	Reauthorize bool
+	// Override ships a sale held in fraud review, with the reason given;
+	// only for those who may (permOverrideHold), and audited.
+	Override       bool
+	OverrideReason string
 }
 
 // Form field names of a ship form; the API's parameter names map onto them
@@ -51,6 +59,8 @@ func readShipRequest(in *form.Reader, saleID string) ShipRequest {
 	r.Comment = in.Text("comment", form.Text{Label: "Comment", Max: 255, NoAngle: true})
 	r.Notify = in.Bool("notify")
 	r.Reauthorize = in.Bool("reauthorize")
+	r.Override = in.Bool("override_hold")
+	r.OverrideReason = in.Text("override_reason", form.Text{Label: "Reason", Max: 255})
 	return r
 }
 
@@ -74,10 +84,15 @@ func (r ShipRequest) params() apiclient.MarkShippedParams {
 
 // markShipped sends one mark_shipped through the write path: at most once per
 // form key, audited, with the outcome for the caller to put into words.
+// A sale held in fraud review is refused before anything is sent (see
+// checkFraudHold).
 func markShipped(ctx context.Context, rq *request, wr *writer, api shipAPI, key string, r ShipRequest) (Outcome, error) {
 	target := "sale:" + r.SaleID
 	if r.InvoiceID != "" {
 		target += "/invoice:" + r.InvoiceID
+	}
+	if err := checkFraudHold(ctx, rq, wr.audit, api, target, r); err != nil {
+		return Outcome{}, err
 	}
 	return wr.Do(ctx, rq, Write{Action: "sales.ship", Permission: auth.SalesShip, Target: target, Key: key,
 		Send: send(api.MarkShipped, r.params())})

@@ -36,6 +36,7 @@ var navItems = []struct {
 	perm         auth.Permission
 }{
 	{"Ship", "ship.screen", auth.SalesShip},
+	{"Pick list", "ship.queue", auth.SalesShip},
 	{"Sales", "sales.list", auth.SalesView},
 	{"Products", "products.list", auth.ProductsView},
 	{"Options", "options.list", auth.OptionsView},
@@ -43,6 +44,7 @@ var navItems = []struct {
 	{"Account", "account", auth.AccountView},
 	{"Team", "users.list", auth.UsersManage},
 	{"Audit", "audit", auth.AuditView},
+	{"Settings", "settings", auth.AccountSecret},
 }
 
 // shell builds the page frame for the current request.

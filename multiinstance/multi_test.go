@@ -3,7 +3,9 @@ package multiinstance_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	"backoffice/auth"
 	"backoffice/multiinstance"
 	"backoffice/panelclient"
+	"backoffice/sandbox"
 	"backoffice/store/storetest"
 )
 
@@ -379,11 +382,33 @@ func TestTwoPanelsShareOneDatabase(t *testing.T) {
 		}
 	})
 
-	// INS messages delivered to A appear on B's pick list (issue 13, item 2):
-	// to be added here when the INS listener and the pick list land. Deliver
-	// a signed message to A's INS endpoint, then check B's pick list shows
-	// the sale, and that a second delivery of the same message is counted
-	// once across both instances.
+	t.Run("INS messages delivered to A appear on B's pick list", func(t *testing.T) {
+		// The fraud hold is what only INS can tell (the reconciler reads
+		// the API, which has no fraud status): B listing the sale as on
+		// hold proves A's message reached it through the shared store.
+		sale := fixtures(t).FraudReview
+		msg := c.sandboxINS(t, url.Values{"message_type": {"FRAUD_STATUS_CHANGED"}, "sale_id": {sale}, "fraud_status": {"wait"}})
+		if status := postINS(t, c.a.URL, msg.Body); status != http.StatusOK {
+			t.Fatalf("A answered the signed message %d", status)
+		}
+		picker := c.addUser("picker", "fulfilment") // the packer was disabled above
+		onB := c.signIn(c.b, panelclient.New(c.b.URL, nil), picker)
+		list := get(t, onB, "/ship/queue", http.StatusOK)
+		if held := list.Text("#on-hold"); !strings.Contains(held, "Sale "+sale) {
+			t.Errorf("B's pick list does not hold sale %s: on hold %q", sale, held)
+		}
+		if ready := list.Text("#h-ready + *"); strings.Contains(ready, "Sale "+sale) {
+			t.Errorf("B lists the held sale as ready to pack")
+		}
+		// The service delivers again, this time to B: taken once.
+		if status := postINS(t, c.b.URL, msg.Body); status != http.StatusOK {
+			t.Fatalf("B answered the repeat %d", status)
+		}
+		settings := get(t, adminA, "/settings", http.StatusOK)
+		if taken, repeats := settings.Text("dl.facts dd:nth-of-type(2)"), settings.Text("dl.facts dd:nth-of-type(3)"); taken != "1" || repeats != "1" {
+			t.Errorf("A's settings count %q taken and %q repeats, want 1 and 1", taken, repeats)
+		}
+	})
 
 	t.Run("the audit log holds every sign-in and change once", func(t *testing.T) {
 		csvPage := get(t, adminA.On(c.b.URL), "/audit?format=csv", http.StatusOK)
@@ -485,4 +510,47 @@ func firstSale(t *testing.T, br *panelclient.Browser) string {
 	}
 	t.Fatal("the Sales page lists no sale")
 	return ""
+}
+
+// fixtures are the sandbox's seeded sales: it seeds deterministically, so
+// a fresh in-memory sandbox has the same ids as the process.
+func fixtures(t *testing.T) sandbox.Fixtures {
+	t.Helper()
+	sb, err := sandbox.New(sandbox.Config{Username: "u", Password: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	return sb.SaleFixtures()
+}
+
+// sandboxINS makes the sandbox record one INS message (it has no INS URL
+// here, so it sends nothing itself) and returns it, signed as 2Checkout
+// signs it.
+func (c *cluster) sandboxINS(t *testing.T, form url.Values) sandbox.INSDelivery {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.sandbox.URL+"/_sandbox/ins", strings.NewReader(form.Encode()))
+	req.SetBasicAuth(apiUser, apiPass)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d sandbox.INSDelivery
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil || resp.StatusCode != http.StatusOK || d.Body == "" {
+		t.Fatalf("sandbox INS: %d %v", resp.StatusCode, err)
+	}
+	return d
+}
+
+// postINS delivers a message to a panel's receiver as the service does.
+func postINS(t *testing.T, base, body string) int {
+	t.Helper()
+	resp, err := http.Post(base+"/ins", "application/x-www-form-urlencoded", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

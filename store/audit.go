@@ -55,6 +55,9 @@ type AuditFilter struct {
 	// Action matches exactly, or as a prefix when it ends in "*"
 	// ("products.*").
 	Action string
+	// Target matches that target and every target under it: "sale:42"
+	// selects "sale:42" and "sale:42/invoice:7", never "sale:421".
+	Target string
 	// From is inclusive and To exclusive, so consecutive ranges never
 	// count an entry twice.
 	From, To time.Time
@@ -188,6 +191,11 @@ func (f AuditFilter) where(p auditPlan) (string, []any) {
 	}
 	if f.Actor != "" {
 		w.add("actor = ?", f.Actor)
+	}
+	if f.Target != "" {
+		// '0' is the byte after '/': the range holds exactly the targets
+		// under this one, and both halves can use the target index.
+		w.add("(target = ? OR (target >= ? AND target < ?))", f.Target, f.Target+"/", f.Target+"0")
 	}
 	if _, isPrefix := f.actionPrefix(); !isPrefix && f.Action != "" {
 		w.add("action = ?", f.Action)

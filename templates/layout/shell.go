@@ -23,6 +23,9 @@ type Shell struct {
 	// Scripts are extra hashed script URLs a page needs (scan-to-ship's
 	// camera and connection handling), so other pages do not pay for them.
 	Scripts []string
+	// PrintCSS is the hashed URL of a print stylesheet the page needs (the
+	// packing slip), "" for none.
+	PrintCSS string
 }
 
 // Assets are the content-hashed URLs of the static files the shell loads.

@@ -16,4 +16,7 @@ type View struct {
 	UpstreamError string
 	Tiles         []Tile
 	Recent        []Action
+	// Today is the day at a glance; nil when the person may open none of
+	// its lists.
+	Today *Today
 }

@@ -48,6 +48,8 @@ type Detail struct {
 	Declined string
 	Invoices []Invoice
 	Comments []Comment
+	// Timeline is the sale's history, newest first (comments included).
+	Timeline []Event
 	// Alert is a message at the top of the page (an unknown outcome, or a
 	// problem that belongs to no field); AlertKind is "error" or "warn".
 	Alert, AlertKind string
@@ -115,6 +117,11 @@ type ShipForm struct {
 	Notify      bool
 	Reauthorize bool
 	Errors      map[string]string
+	// Override and OverrideReason are the fraud hold override as typed;
+	// Hold is the sale's fraud review notice (nil: it passed).
+	Override       bool
+	OverrideReason string
+	Hold           *components.FraudHold
 }
 
 // CommentForm adds a comment to a sale.

@@ -2,11 +2,15 @@
 // held in one hand and a scanner that types and presses Enter.
 package ship
 
+import "backoffice/templates/components"
+
 // Screen is the whole scan-to-ship screen.
 type Screen struct {
 	// Path is the screen's address: the scan form's and the send form's.
 	Path string
 	CSRF string
+	// QueueURL is the pick list: what to pack next.
+	QueueURL string
 	// Sale is the scanned sale number, kept after any failure.
 	Sale string
 	// Options remembered from the last parcel.
@@ -42,6 +46,8 @@ type Card struct {
 	// Reuse is set when the tracking number was already used on another
 	// sale: the packer must confirm before it is sent.
 	Reuse string
+	// Hold is the sale's fraud review notice (nil: it passed).
+	Hold *components.FraudHold
 }
 
 // Invoice is one choice of the "which invoice" question.
