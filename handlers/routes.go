@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"backoffice/auth"
+	"backoffice/money"
 )
 
 // route is one line of the route table: method, path, name, the permission
@@ -34,8 +35,19 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
 	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
-	sales := &salesHandler{resource[salesAPI]{w, wr, d.API}}
+	sales := &salesHandler{resource: resource[salesAPI]{w, wr, d.API}}
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, d.API}, st: d.Store}
+	// Issue 10: money (refunds, approvals, recurring billing, reauthorization,
+	// payouts) and custom roles.
+	currency := &accountCurrency{api: d.API, now: d.Now}
+	sales.money = saleMoney{api: d.API, refunds: d.Store, users: d.Store, currency: currency,
+		policy: money.Policy{Approvals: d.Config.RefundApprovals, OverCents: d.Config.RefundApprovalOverCents}}
+	stepUp := &stepUp{throttle: auth.NewThrottle(d.Store, d.Now), hasher: d.Hasher, users: d.Store}
+	approvals := &approvalsHandler{web: w, sales: sales, step: stepUp}
+	payments := &paymentsHandler{web: w, api: d.API, currency: currency}
+	roles := &rolesHandler{web: w, book: g.book, audit: audit}
+	users.book = g.book
+	home.refunds = d.Store
 
 	const (
 		get  = http.MethodGet
@@ -119,5 +131,27 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{post, "/users/:id/sessions/end", "users.sessions.end", auth.UsersManage, users.endSessions},
 
 		{get, "/audit", "audit", auth.AuditView, auditLog.list},
+
+		// Issue 10: refunds, recurring billing and reauthorization from the
+		// sale page; refund approvals; payouts; custom roles.
+		{post, "/sales/:id/refunds", "sales.refund", auth.SalesRefund, sales.refund},
+		{post, "/sales/:id/refund-requests", "sales.refund-request", auth.SalesRefundRequest, sales.refundRequest},
+		{get, "/sales/:id/recurring/:lineitem/stop", "sales.recurring.confirm-stop", auth.SalesRecurring, sales.confirmStop},
+		{post, "/sales/:id/recurring/:lineitem/stop", "sales.recurring.stop", auth.SalesRecurring, sales.stopRecurring},
+		{get, "/sales/:id/recurring/stop-all", "sales.recurring.confirm-stop-all", auth.SalesRecurring, sales.confirmStopAll},
+		{post, "/sales/:id/recurring/stop-all", "sales.recurring.stop-all", auth.SalesRecurring, sales.stopAllRecurring},
+		{post, "/sales/:id/reauth", "sales.reauth", auth.SalesReauth, sales.reauthorize},
+		{get, "/approvals", "approvals.list", auth.RefundsApprove, approvals.list},
+		{post, "/approvals/:id/approve", "approvals.approve", auth.RefundsApprove, approvals.approve},
+		{post, "/approvals/:id/reject", "approvals.reject", auth.RefundsApprove, approvals.reject},
+		{get, "/payments", "payments", auth.PaymentsView, payments.show},
+		{get, "/payments.csv", "payments.csv", auth.PaymentsView, payments.csv},
+		{get, "/roles", "roles.list", auth.UsersManage, roles.list},
+		{get, "/roles/new", "roles.new", auth.UsersManage, roles.newForm},
+		{post, "/roles", "roles.create", auth.UsersManage, roles.create},
+		{get, "/roles/:name", "roles.show", auth.UsersManage, roles.show},
+		{post, "/roles/:name", "roles.update", auth.UsersManage, roles.update},
+		{get, "/roles/:name/delete", "roles.confirm-removal", auth.UsersManage, roles.confirmDelete},
+		{post, "/roles/:name/delete", "roles.delete", auth.UsersManage, roles.delete},
 	}
 }

@@ -66,7 +66,7 @@ func New(d Deps) (*Server, error) {
 
 	w := &web{log: d.Logger, assets: d.Assets, sandbox: d.Sandbox != nil, now: d.Now, sessions: d.Sessions}
 	audit := NewAuditor(d.Store, d.Logger, d.Now)
-	g := &guard{sessions: d.Sessions, policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now}
+	g := &guard{sessions: d.Sessions, book: auth.NewRoleBook(d.Store, d.Now), policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now}
 	e.HTTPErrorHandler = w.handleError
 
 	https := func(r *http.Request) bool {

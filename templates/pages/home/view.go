@@ -16,4 +16,6 @@ type View struct {
 	UpstreamError string
 	Tiles         []Tile
 	Recent        []Action
+	// Refunds are the person's latest refunds and requests (issue 10).
+	Refunds []Refund
 }
