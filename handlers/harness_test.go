@@ -152,7 +152,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	}
 	h := &harness{t: t, cfg: cfg, clock: &clock{t: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}, logs: &syncBuffer{}, hasher: cheapHasher}
 	h.st = storetest.SQLite(t)
-	h.sb, err = sandbox.New(sandbox.Config{Username: apiUser, Password: apiPass})
+	h.sb, err = sandbox.New(sandbox.Config{Username: apiUser, Password: apiPass, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
