@@ -170,7 +170,7 @@ func (h *salesHandler) stopRecurring(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.stop(c, id, subs, []string{s.LineitemID}, h.paths.SaleStopRecurring(id, s.LineitemID))
+	return h.stop(c, id, subs, []string{s.LineitemID}, h.paths.SaleStopRecurring(id, s.LineitemID), false)
 }
 
 // stopAllRecurring stops the line items the confirmation listed: exactly
@@ -194,12 +194,10 @@ func (h *salesHandler) stopAllRecurring(c echo.Context) error {
 	if len(ids) == 0 && !in.Errors.Any() {
 		in.Errors.Add(money.FieldLineitem, "Nothing was chosen to stop.")
 	}
-	if in.Errors.Any() {
-		for _, msg := range in.Errors {
-			return echo.NewHTTPError(http.StatusUnprocessableEntity, msg+" Go back to the sale and start again.")
-		}
+	if msg := in.Errors.Get(money.FieldLineitem); msg != "" {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, msg+" Go back to the sale and start again.")
 	}
-	return h.stop(c, id, subs, ids, h.paths.SaleStopAllRecurring(id))
+	return h.stop(c, id, subs, ids, h.paths.SaleStopAllRecurring(id), true)
 }
 
 func hasSubscription(subs []money.Subscription, li string) bool {
@@ -211,9 +209,10 @@ func hasSubscription(subs []money.Subscription, li string) bool {
 	return false
 }
 
-// stop sends one stop_lineitem_recurring per line item, in order, each
-// under its part of the form's key, and answers with what became of each.
-func (h *salesHandler) stop(c echo.Context, id string, subs []money.Subscription, ids []string, action string) error {
+// stop sends one stop_lineitem_recurring per line item, in order, and
+// answers with what became of each. One item is sent under the form's key;
+// "Stop all" (several) sends each under its part of it.
+func (h *salesHandler) stop(c echo.Context, id string, subs []money.Subscription, ids []string, action string, several bool) error {
 	key := formKeyOf(c)
 	if !validFormKey(key) {
 		return errFormKey
@@ -230,7 +229,7 @@ func (h *salesHandler) stop(c echo.Context, id string, subs []money.Subscription
 			}
 		}
 		k := key
-		if len(ids) > 1 {
+		if several {
 			k = partKey(key, li)
 		}
 		out, err := h.wr.Do(c.Request().Context(), rq, Write{Action: "sales.recurring.stop", Permission: auth.SalesRecurring,
