@@ -93,6 +93,10 @@ func TestAccessibilityOfMainPages(t *testing.T) {
 		"/sales", "/sales?customer_name=Okonkwo", "/sales/" + fx.TangibleTwoInvoices, "/sales/" + fx.WithComments,
 		"/ship", "/ship?sale=" + fx.TangibleTwoInvoices, "/ship?sale=" + fx.Intangible,
 		"/account", "/users", "/users/new", "/audit", "/no/such/page",
+		// Issue 10: money and roles.
+		"/sales/" + fx.AuthExpiring, "/sales/" + fx.IntangibleTwoItems, "/sales/" + fx.Recurring,
+		"/sales/" + fx.Recurring + "/recurring/" + fx.RecurringLineitem + "/stop",
+		"/approvals", "/payments", "/roles", "/roles/new", "/roles/finance",
 	}
 	for _, dark := range []bool{false, true} {
 		setDark(t, admin, dark)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -83,21 +84,31 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		})
 		if vis.SignedIn() {
-			role := auth.Role(vis.User.Role)
-			grants, err := g.book.Grants(c.Request().Context(), role)
+			v, err := g.viewer(c.Request().Context(), vis)
 			if err != nil {
-				// Deny by default: without the role's permissions nothing
-				// this person asks for can be checked.
-				g.log.Error("resolve role", "request_id", RequestIDOf(c), "role", string(role), "error", err)
+				g.log.Error("resolve role", "request_id", RequestIDOf(c), "role", vis.User.Role, "error", err)
 				return errRolesUnavailable
 			}
-			v := &viewer{User: vis.User, Session: vis.Session, Role: role, Grants: grants}
-			v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(v) && !vis.User.MustChangePassword
 			c.Set(keyViewer.String(), v)
 		}
 		c.Set(keyRequest.String(), newRequest(c, g.now))
 		return next(c)
 	}
+}
+
+// viewer is the signed-in person of vis with their role's grants, resolved
+// once for the whole request. An error (the store did not answer) must
+// refuse the request: deny by default, as nothing they ask for can be
+// checked without their permissions.
+func (g *guard) viewer(ctx context.Context, vis *auth.Visit) (*viewer, error) {
+	role := auth.Role(vis.User.Role)
+	grants, err := g.book.Grants(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	v := &viewer{User: vis.User, Session: vis.Session, Role: role, Grants: grants}
+	v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(v) && !vis.User.MustChangePassword
+	return v, nil
 }
 
 func (g *guard) secondFactorDue(vis *auth.Visit) bool {

@@ -180,8 +180,8 @@ func (h *salesHandler) detail(c echo.Context, id string, sale *apiclient.Sale) s
 	rq := requestOf(c)
 	v := saleDetail(rq, h.paths, id, sale)
 	led, err := h.money.ledger(ctx, id, sale, rq.Now())
-	var names func(int64) string
-	if err == nil {
+	names := func(int64) string { return "" }
+	if err == nil && len(led.requests) > 0 {
 		names, err = h.money.names(ctx)
 	}
 	if err != nil {
