@@ -100,36 +100,40 @@ func waited(d time.Duration) string {
 	return plural(int(d/(24*time.Hour)), "day")
 }
 
-// request is the refund request the path names.
-func (h *approvalsHandler) request(c echo.Context) (*store.RefundRequest, error) {
+// decision reads a decision on the refund request the path names: the
+// request, the posted form, and whether this person may decide it (holds
+// refunds.approve and did not ask for it).
+func (h *approvalsHandler) decision(c echo.Context) (*request, *store.RefundRequest, *form.Reader, error) {
+	rq := requestOf(c)
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, echo.NewHTTPError(http.StatusNotFound)
+		return nil, nil, nil, echo.NewHTTPError(http.StatusNotFound)
 	}
-	r, err := h.sales.money.refunds.RefundRequestByID(c.Request().Context(), id)
+	req, err := h.sales.money.refunds.RefundRequestByID(c.Request().Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, echo.NewHTTPError(http.StatusNotFound, "There is no such refund request.")
+		return nil, nil, nil, echo.NewHTTPError(http.StatusNotFound, "There is no such refund request.")
 	}
-	return r, err
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	vals, err := posted(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ok, why := money.CanApprove(rq.viewer.Grants, rq.User().ID, req.RequestedBy); !ok {
+		return nil, nil, nil, echo.NewHTTPError(http.StatusForbidden, why)
+	}
+	return rq, req, form.NewReader(vals), nil
 }
 
 // approve approves a request and sends its refund: who may decide, the
 // password again, the refund checked against the sale as it is now, the
 // request claimed (one approver wins), then the one write.
 func (h *approvalsHandler) approve(c echo.Context) error {
-	rq := requestOf(c)
-	req, err := h.request(c)
+	rq, req, in, err := h.decision(c)
 	if err != nil {
 		return err
 	}
-	vals, err := posted(c)
-	if err != nil {
-		return err
-	}
-	if ok, why := money.CanApprove(rq.viewer.Grants, rq.User().ID, req.RequestedBy); !ok {
-		return echo.NewHTTPError(http.StatusForbidden, why)
-	}
-	in := form.NewReader(vals)
 	errs, failed, err := h.step.check(c.Request().Context(), rq, in.Raw(fieldStepPassword), in.Raw(fieldStepCode))
 	if err != nil {
 		return err
@@ -222,19 +226,10 @@ func (h *approvalsHandler) decidedAlready(c echo.Context, ctx context.Context, r
 
 // reject turns a request down with a reason the requester will read.
 func (h *approvalsHandler) reject(c echo.Context) error {
-	rq := requestOf(c)
-	req, err := h.request(c)
+	rq, req, in, err := h.decision(c)
 	if err != nil {
 		return err
 	}
-	vals, err := posted(c)
-	if err != nil {
-		return err
-	}
-	if ok, why := money.CanApprove(rq.viewer.Grants, rq.User().ID, req.RequestedBy); !ok {
-		return echo.NewHTTPError(http.StatusForbidden, why)
-	}
-	in := form.NewReader(vals)
 	reason := in.Text("reason", form.Text{Label: "The reason", Required: true, Max: 500, Multi: true})
 	if in.Errors.Any() {
 		keepShown(in.Errors, "reason")

@@ -78,7 +78,7 @@ func stopNote(sale *apiclient.Sale, product string) string {
 	return ""
 }
 
-// stoppable reads the sale of the path and its recurring line items.
+// subscriptions reads the sale of the path and its recurring line items.
 func (h *salesHandler) subscriptions(c echo.Context) (string, []money.Subscription, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -98,7 +98,7 @@ func (h *salesHandler) subscriptions(c echo.Context) (string, []money.Subscripti
 func (h *salesHandler) stopForm(c echo.Context, id string, subs []money.Subscription, ids []string, action string) components.Confirm {
 	cf := components.Confirm{Action: action, Cancel: h.paths.Sale(id) + "#recurring", CSRF: requestOf(c).CSRF(),
 		Key:         keepFormKey(formKeyOf(c)),
-		Consequence: "The buyer is not billed again for these. 2Checkout cannot restart a stopped subscription: the buyer would have to order again."}
+		Consequence: "The buyer is not billed again for these. The panel cannot restart them afterwards: 2Checkout's API has no call for that."}
 	for _, s := range subs {
 		for _, li := range ids {
 			if s.LineitemID == li {
@@ -116,11 +116,7 @@ func (h *salesHandler) stopForm(c echo.Context, id string, subs []money.Subscrip
 
 // confirmStop asks before stopping one line item's billing.
 func (h *salesHandler) confirmStop(c echo.Context) error {
-	id, subs, err := h.subscriptions(c)
-	if err != nil {
-		return err
-	}
-	s, err := findSubscription(c, subs)
+	id, subs, s, err := h.subscription(c)
 	if err != nil {
 		return err
 	}
@@ -147,26 +143,28 @@ func (h *salesHandler) confirmStopAll(c echo.Context) error {
 	return h.renderPrivate(c, http.StatusOK, "Stop recurring billing", components.ConfirmPage(cf), nil)
 }
 
-func findSubscription(c echo.Context, subs []money.Subscription) (money.Subscription, error) {
+// subscription reads the sale of the path, its recurring line items, and
+// the one the path names.
+func (h *salesHandler) subscription(c echo.Context) (string, []money.Subscription, money.Subscription, error) {
+	id, subs, err := h.subscriptions(c)
+	if err != nil {
+		return "", nil, money.Subscription{}, err
+	}
 	li, err := pathID(c, "lineitem")
 	if err != nil {
-		return money.Subscription{}, err
+		return "", nil, money.Subscription{}, err
 	}
 	for _, s := range subs {
 		if s.LineitemID == li {
-			return s, nil
+			return id, subs, s, nil
 		}
 	}
-	return money.Subscription{}, echo.NewHTTPError(http.StatusNotFound, "This sale has no recurring line item "+li+".")
+	return "", nil, money.Subscription{}, echo.NewHTTPError(http.StatusNotFound, "This sale has no recurring line item "+li+".")
 }
 
 // stopRecurring stops one line item's billing (the one in the path).
 func (h *salesHandler) stopRecurring(c echo.Context) error {
-	id, subs, err := h.subscriptions(c)
-	if err != nil {
-		return err
-	}
-	s, err := findSubscription(c, subs)
+	id, subs, s, err := h.subscription(c)
 	if err != nil {
 		return err
 	}
