@@ -105,9 +105,9 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 	if action != "/sales/"+sale+"/refund-requests" {
 		t.Fatalf("support's refund form posts to %q", action)
 	}
-	f.Set("amount", "12.5")
-	f.Set("category", "2")
-	f.Set("comment", "Wrong colour; the buyer keeps it at a discount")
+	f.Set("refund_amount", "12.5")
+	f.Set("refund_category", "2")
+	f.Set("refund_comment", "Wrong colour; the buyer keeps it at a discount")
 	if resp := support.post(action, f); resp.StatusCode != http.StatusOK {
 		t.Fatalf("refund form: %d %.500s", resp.StatusCode, support.body)
 	}
@@ -212,9 +212,9 @@ func TestTwoApproversRefundOnce(t *testing.T) {
 	support, _ := h.signedInAs("support")
 	support.get("/sales/" + sale)
 	action, f := formIn(t, support.body, "#refund-"+inv)
-	f.Set("amount", "5.00")
-	f.Set("category", "11")
-	f.Set("comment", "Billed twice for shipping")
+	f.Set("refund_amount", "5.00")
+	f.Set("refund_category", "11")
+	f.Set("refund_comment", "Billed twice for shipping")
 	support.post(action, f)
 	a, confirm := confirmForm(t, support.body)
 	support.post(a, confirm)
@@ -256,8 +256,8 @@ func TestOwnRequestAndRejection(t *testing.T) {
 	if action != "/sales/"+sale+"/refunds" {
 		t.Fatalf("finance's form posts to %q", action)
 	}
-	f.Set("category", "5")
-	f.Set("comment", "Goodwill")
+	f.Set("refund_category", "5")
+	f.Set("refund_comment", "Goodwill")
 	fin.post(action, f)
 	if !strings.Contains(fin.body, "Ask for approval") {
 		t.Fatalf("the confirmation does not say it asks for approval: %.400s", fin.body)
@@ -345,9 +345,9 @@ func TestRefundRulesCheckedFirst(t *testing.T) {
 		{"5.00", "1", "a <b> tag", "comment-inv-" + inv, `Comment may not contain "<" or ">".`},
 	} {
 		f := salesCopy(base, admin.csrf)
-		f.Set("amount", tc.amount)
-		f.Set("category", tc.category)
-		f.Set("comment", tc.comment)
+		f.Set("refund_amount", tc.amount)
+		f.Set("refund_category", tc.category)
+		f.Set("refund_comment", tc.comment)
 		if resp := admin.post(action, f); resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("%+v: status %d", tc, resp.StatusCode)
 			continue
@@ -356,7 +356,7 @@ func TestRefundRulesCheckedFirst(t *testing.T) {
 		if got == "" || tc.want != "" && got != tc.want {
 			t.Errorf("%+v: message %q", tc, got)
 		}
-		if v, _ := fieldValue(admin.body, "amount"); dom(admin.body).Find("#f-amount-inv-"+inv).AttrOr("value", "") != tc.amount {
+		if v, _ := fieldValue(admin.body, "refund_amount"); dom(admin.body).Find("#f-amount-inv-"+inv).AttrOr("value", "") != tc.amount {
 			t.Errorf("%+v: amount not kept (%q)", tc, v)
 		}
 		if dom(admin.body).Find("#refund-"+inv+" details[open]").Length() == 0 {
@@ -402,9 +402,9 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 		t.Error("the page does not state the limit")
 	}
 	action, f := formIn(t, fin.body, "#refund-"+inv)
-	f.Set("amount", "3.00")
-	f.Set("category", "11")
-	f.Set("comment", "Double charge")
+	f.Set("refund_amount", "3.00")
+	f.Set("refund_category", "11")
+	f.Set("refund_comment", "Double charge")
 	fin.post(action, f)
 	if !strings.Contains(fin.body, "Refund USD 3.00") || !strings.Contains(fin.body, "at once") {
 		t.Fatalf("direct confirmation: %.500s", fin.body)
@@ -426,8 +426,8 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	// A line item refund: the question names the item.
 	fin.get("/sales/" + sale)
 	action, f = formIn(t, fin.body, "#refund-line-"+fx.RefundableLineitem)
-	f.Set("category", "16")
-	f.Set("comment", "Out of stock")
+	f.Set("refund_category", "16")
+	f.Set("refund_comment", "Out of stock")
 	fin.post(action, f)
 	q := dom(fin.body).Find("h1").Text()
 	if !strings.HasPrefix(q, "Refund USD ") || !strings.Contains(q, " for ") {
@@ -449,9 +449,9 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	sale, inv = fx.PartiallyRefunded, fx.Invoices[fx.PartiallyRefunded][0]
 	fin.get("/sales/" + sale)
 	action, f = formIn(t, fin.body, "#refund-"+inv)
-	f.Set("amount", "50.01")
-	f.Set("category", "11")
-	f.Set("comment", "Big one")
+	f.Set("refund_amount", "50.01")
+	f.Set("refund_category", "11")
+	f.Set("refund_comment", "Big one")
 	if resp := fin.post(action, f); resp.StatusCode != http.StatusOK {
 		t.Fatalf("%d %.300s", resp.StatusCode, fin.body)
 	}
@@ -479,9 +479,9 @@ func TestRefundRefusedUpstream(t *testing.T) {
 	admin, _ := h.signedInAs("admin")
 	admin.get("/sales/" + sale)
 	action, f := formIn(t, admin.body, "#refund-"+inv)
-	f.Set("amount", "4.00")
-	f.Set("category", "1")
-	f.Set("comment", "Lost parcel")
+	f.Set("refund_amount", "4.00")
+	f.Set("refund_category", "1")
+	f.Set("refund_comment", "Lost parcel")
 	admin.post(action, f)
 	a, confirm := confirmForm(t, admin.body)
 	up.setFake(func(method string, _ url.Values) *http.Response {
@@ -514,7 +514,7 @@ func TestNoApprovalsNoRequests(t *testing.T) {
 	}
 	inv := fx.Invoices[fx.Intangible][0]
 	resp := support.post("/sales/"+fx.Intangible+"/refund-requests", url.Values{"_idem": {strings.Repeat("k", 40)},
-		"invoice_id": {inv}, "category": {"1"}, "comment": {"x"}})
+		"refund_invoice": {inv}, "refund_category": {"1"}, "refund_comment": {"x"}})
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("posting anyway: %d", resp.StatusCode)
 	}
@@ -533,9 +533,9 @@ func askRefund(t *testing.T, h *harness, sale, amount string) store.RefundReques
 	support, _ := h.signedInAs("support")
 	support.get("/sales/" + sale)
 	action, f := formIn(t, support.body, "#refund-"+h.sb.SaleFixtures().Invoices[sale][0])
-	f.Set("amount", amount)
-	f.Set("category", "1")
-	f.Set("comment", "Never arrived")
+	f.Set("refund_amount", amount)
+	f.Set("refund_category", "1")
+	f.Set("refund_comment", "Never arrived")
 	support.post(action, f)
 	a, confirm := confirmForm(t, support.body)
 	if resp := support.post(a, confirm); resp.StatusCode != http.StatusSeeOther {

@@ -63,6 +63,10 @@ func recurringKind(s money.Subscription) string {
 	return "warn"
 }
 
+// fieldStopLineitem carries, on the "Stop all" confirmation, each line
+// item it stops.
+const fieldStopLineitem = "lineitem_id"
+
 // stopNotePrefix begins the comment 2Checkout adds when it stops an item's
 // billing ("Recurring billing stopped for <product name>").
 const stopNotePrefix = "Recurring billing stopped for "
@@ -107,7 +111,7 @@ func (h *salesHandler) stopForm(c echo.Context, id string, subs []money.Subscrip
 					what += ", next bill " + s.NextBill
 				}
 				cf.Facts = append(cf.Facts, components.Fact{Label: inert(s.Product), Value: inert(what)})
-				cf.Carry = append(cf.Carry, components.Hidden{Name: money.FieldLineitem, Value: li})
+				cf.Carry = append(cf.Carry, components.Hidden{Name: fieldStopLineitem, Value: li})
 			}
 		}
 	}
@@ -183,16 +187,16 @@ func (h *salesHandler) stopAllRecurring(c echo.Context) error {
 		return err
 	}
 	in := form.NewReader(vals)
-	ids := in.List(money.FieldLineitem, "Line items", 100)
+	ids := in.List(fieldStopLineitem, "Line items", 100)
 	for _, li := range ids {
 		if !hasSubscription(subs, li) {
-			in.Errors.Add(money.FieldLineitem, "Line item "+li+" is not a recurring item of this sale.")
+			in.Errors.Add(fieldStopLineitem, "Line item "+li+" is not a recurring item of this sale.")
 		}
 	}
 	if len(ids) == 0 && !in.Errors.Any() {
-		in.Errors.Add(money.FieldLineitem, "Nothing was chosen to stop.")
+		in.Errors.Add(fieldStopLineitem, "Nothing was chosen to stop.")
 	}
-	if msg := in.Errors.Get(money.FieldLineitem); msg != "" {
+	if msg := in.Errors.Get(fieldStopLineitem); msg != "" {
 		return echo.NewHTTPError(http.StatusUnprocessableEntity, msg+" Go back to the sale and start again.")
 	}
 	return h.stop(c, id, subs, ids, h.paths.SaleStopAllRecurring(id), true)

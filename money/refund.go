@@ -31,14 +31,18 @@ const (
 // a message never lands on a field the page does not show. A line item
 // refund form identifies its line with a hidden FieldLineitem, and the
 // problems of that line are keyed to it (show them by the line).
+//
+// The names are the panel's own, prefixed, so that the sale page's refund
+// forms never share a field name with its other forms (a comment, an
+// invoice to ship).
 const (
-	FieldInvoice  = "invoice_id"
-	FieldLineitem = "lineitem_id"
+	FieldInvoice  = "refund_invoice"
+	FieldLineitem = "refund_lineitem"
 	// FieldAmount is optional: empty refunds everything left on the
 	// invoice.
-	FieldAmount   = "amount"
-	FieldCategory = "category"
-	FieldComment  = "comment"
+	FieldAmount   = "refund_amount"
+	FieldCategory = "refund_category"
+	FieldComment  = "refund_comment"
 )
 
 // PanelRefund is a refund the panel sent on the sale, or may have: the

@@ -430,14 +430,14 @@ func refundForm(csrf string, f *RefundForm) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if f.InvoiceID != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "<input type=\"hidden\" name=\"invoice_id\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 35, "<input type=\"hidden\" name=\"refund_invoice\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var21 string
 			templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(f.InvoiceID)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/sales/refunds.templ`, Line: 79, Col: 62}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/sales/refunds.templ`, Line: 79, Col: 66}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 			if templ_7745c5c3_Err != nil {
@@ -449,14 +449,14 @@ func refundForm(csrf string, f *RefundForm) templ.Component {
 			}
 		}
 		if f.LineitemID != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<input type=\"hidden\" name=\"lineitem_id\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<input type=\"hidden\" name=\"refund_lineitem\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var22 string
 			templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(f.LineitemID)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/sales/refunds.templ`, Line: 82, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `pages/sales/refunds.templ`, Line: 82, Col: 68}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 			if templ_7745c5c3_Err != nil {
@@ -467,21 +467,21 @@ func refundForm(csrf string, f *RefundForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = components.Input(components.Field{Name: "amount", ID: f.fieldID("amount"), Label: "Amount (" + f.Currency + ")", Value: f.Amount,
-				Error: f.Errors["amount"], InputMode: "decimal", MaxLength: 20, Autocomplete: "off",
-				Hint: "Leave empty to refund everything left. For part of it, type the amount, e.g. 12.50.", Focus: f.Errors["amount"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(components.Field{Name: "refund_amount", ID: f.fieldID("amount"), Label: "Amount (" + f.Currency + ")", Value: f.Amount,
+				Error: f.Errors["refund_amount"], InputMode: "decimal", MaxLength: 20, Autocomplete: "off",
+				Hint: "Leave empty to refund everything left. For part of it, type the amount, e.g. 12.50.", Focus: f.Errors["refund_amount"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = components.Input(components.Field{Name: "category", ID: f.fieldID("category"), Label: "Reason", Type: "select", Required: true,
-			Options: f.Categories, Error: f.Errors["category"]}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Input(components.Field{Name: "refund_category", ID: f.fieldID("category"), Label: "Reason", Type: "select", Required: true,
+			Options: f.Categories, Error: f.Errors["refund_category"]}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Input(components.Field{Name: "comment", ID: f.fieldID("comment"), Label: "Comment", Type: "textarea", Value: f.Comment,
-			Error: f.Errors["comment"], Required: true, MaxLength: 5000,
-			Hint: "Why, for the sale's history and whoever approves it. Up to 5,000 characters, without < or >.", Focus: f.Errors["comment"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Input(components.Field{Name: "refund_comment", ID: f.fieldID("comment"), Label: "Comment", Type: "textarea", Value: f.Comment,
+			Error: f.Errors["refund_comment"], Required: true, MaxLength: 5000,
+			Hint: "Why, for the sale's history and whoever approves it. Up to 5,000 characters, without < or >.", Focus: f.Errors["refund_comment"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -527,7 +527,7 @@ func refundRequests(rs []RefundRequest) templ.Component {
 			templ_7745c5c3_Var24 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<h3>Refunds through the panel</h3><ol class=\"timeline\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 41, "<h3>Refunds through the panel</h3><ul class=\"timeline\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -680,7 +680,7 @@ func refundRequests(rs []RefundRequest) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "</ol>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 56, "</ul>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
