@@ -35,10 +35,7 @@ func subscriptionsSection(rq *request, p paths, id string, sale *apiclient.Sale,
 	for _, s := range subs {
 		it := salespage.Subscription{ID: s.LineitemID, Product: inert(s.Product), Status: inert(s.Status), StatusKind: recurringKind(s),
 			NextBill: inert(s.NextBill), Installments: strconv.Itoa(s.Installments) + " billed", Amount: "—",
-			Every: inert(strings.TrimSpace(s.Recurrence + ", " + strings.ToLower(s.Duration))), Note: stopNote(sale, s.Product)}
-		if it.Every == "," {
-			it.Every = ""
-		}
+			Every: inert(every(s)), Note: stopNote(sale, s.Product)}
 		if s.Known {
 			it.Amount = s.Amount.String()
 		}
@@ -51,6 +48,18 @@ func subscriptionsSection(rq *request, p paths, id string, sale *apiclient.Sale,
 		v.StopAllURL = p.SaleStopAllRecurring(id)
 	}
 	return v
+}
+
+// every says how often an item bills and for how long: "1 Month, forever".
+func every(s money.Subscription) string {
+	var parts []string
+	if r := strings.TrimSpace(s.Recurrence); r != "" {
+		parts = append(parts, r)
+	}
+	if d := strings.TrimSpace(s.Duration); d != "" {
+		parts = append(parts, strings.ToLower(d))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func recurringKind(s money.Subscription) string {
