@@ -87,7 +87,7 @@ func user(ctx context.Context, env Env, args []string) error {
 		extra = func(fs *flag.FlagSet) {
 			fs.StringVar(&email, "email", "", "e-mail address (required)")
 			fs.StringVar(&name, "name", "", "full name (required)")
-			fs.StringVar(&role, "role", "", "admin, catalogue, support, fulfilment or viewer (required)")
+			fs.StringVar(&role, "role", "", "admin, finance, catalogue, support, fulfilment, viewer, or a custom role's short name (required)")
 		}
 	}
 	cfg, rest, err := config.Load("backoffice user "+sub, args, env.Getenv, env.Stderr, extra)
@@ -146,9 +146,20 @@ func userAdd(ctx context.Context, env Env, st *store.Store, email, name, role st
 	if email == "" || name == "" || role == "" || !strings.Contains(email, "@") {
 		return usageError{"usage: backoffice user add --email E --name N --role R (all three required)"}
 	}
-	r, err := auth.ParseRole(role)
+	if len(role) > auth.MaxRoleName {
+		return usageError{fmt.Sprintf("role must be at most %d characters", auth.MaxRoleName)}
+	}
+	book := auth.NewRoleBook(st, nil)
+	r, err := book.Parse(ctx, role)
+	if errors.Is(err, auth.ErrUnknownRole) {
+		return usageError{"role must be admin, finance, catalogue, support, fulfilment, viewer, or the short name of a custom role made on /roles"}
+	}
 	if err != nil {
-		return usageError{"role must be admin, catalogue, support, fulfilment or viewer"}
+		return err
+	}
+	grants, err := book.Grants(ctx, r)
+	if err != nil {
+		return err
 	}
 	pw, generated, err := readPassword(env)
 	if err != nil {
@@ -173,7 +184,7 @@ func userAdd(ctx context.Context, env Env, st *store.Store, email, name, role st
 		return err
 	}
 	audit(ctx, st, "users.create", u, "added from the command line")
-	fmt.Fprintf(env.Stdout, "Added %s <%s> as %s.\n", name, email, r.Label())
+	fmt.Fprintf(env.Stdout, "Added %s <%s> as %s.\n", name, email, grants.Label())
 	if generated {
 		fmt.Fprintf(env.Stdout, "One-time password (shown once; they choose their own at first sign-in): %s\n", pw)
 	}

@@ -16,7 +16,11 @@ import (
 // entries (the audit log itself is never pruned by the panel). And every
 // write timeout it marks writes abandoned by a process that died (an
 // instance sharing the database, or this one before a restart) as unknown,
-// so their forms and log entries do not stay pending.
+// so their forms and log entries do not stay pending. Refund requests
+// nobody decided within 7 days are marked expired, and refunds still
+// "sending" long after any write could have finished (the instance
+// stopped between claiming and recording) are marked unknown, so they
+// keep counting against what is left and a person checks them.
 func housekeeping(ctx context.Context, st *store.Store, maxSession, writeTimeout time.Duration, log *slog.Logger) {
 	hourly := func() {
 		now := time.Now()
@@ -36,6 +40,7 @@ func housekeeping(ctx context.Context, st *store.Store, maxSession, writeTimeout
 	}
 	often := func() {
 		recoverWrites(ctx, st, writeTimeout, log)
+		refundHousekeeping(ctx, st, writeTimeout, time.Now(), log)
 		if n, err := st.RollUpAuditCounts(ctx, time.Now(), time.Now()); err != nil {
 			log.Warn("housekeeping: audit counts", "error", err)
 		} else if n > 0 {
@@ -95,5 +100,25 @@ func recoverOlderThan(ctx context.Context, st *store.Store, cutoff time.Time, lo
 	}
 	if err != nil {
 		log.Error("recovering pending writes", "error", err)
+	}
+}
+
+// staleRefundAfter is how long a refund may stay "sending" before it counts
+// as stopped half-way: well past any write timeout.
+const staleRefundAfter = 10 * time.Minute
+
+// refundHousekeeping expires refund requests past their 7 days and marks
+// refunds stuck in "sending" as unknown.
+func refundHousekeeping(ctx context.Context, st *store.Store, writeTimeout time.Duration, now time.Time, log *slog.Logger) {
+	if n, err := st.ExpireRefundRequests(ctx, now); err != nil {
+		log.Warn("housekeeping: refund requests", "error", err)
+	} else if n > 0 {
+		log.Info("housekeeping: refund requests expired without a decision", "count", n)
+	}
+	cutoff := now.Add(-max(staleRefundAfter, writeTimeout+store.RecoverySlack))
+	if n, err := st.MarkStaleRefundsUnknown(ctx, cutoff, now); err != nil {
+		log.Warn("housekeeping: stale refunds", "error", err)
+	} else if n > 0 {
+		log.Warn("refunds in flight when the panel stopped: marked unknown, check them at 2Checkout", "count", n)
 	}
 }

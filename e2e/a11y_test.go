@@ -94,6 +94,10 @@ func TestAccessibilityOfMainPages(t *testing.T) {
 		"/ship", "/ship?sale=" + fx.TangibleTwoInvoices, "/ship?sale=" + fx.Intangible,
 		"/account", "/users", "/users/new", "/audit", "/no/such/page",
 		"/ship/queue", "/sales/" + fx.TangibleTwoInvoices + "/slip", "/settings",
+		// Issue 10: money and roles.
+		"/sales/" + fx.AuthExpiring, "/sales/" + fx.IntangibleTwoItems, "/sales/" + fx.Recurring,
+		"/sales/" + fx.Recurring + "/recurring/" + fx.RecurringLineitem + "/stop",
+		"/approvals", "/payments", "/roles", "/roles/new", "/roles/finance",
 	}
 	for _, dark := range []bool{false, true} {
 		setDark(t, admin, dark)

@@ -127,3 +127,12 @@ func postalAddress(a1, a2, city, state, postal, country apiclient.Text) []string
 	}
 	return out
 }
+
+// orDash shows an empty or blank value as a dash, so a table cell or a
+// fact is never blank.
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"net/url"
 	"sort"
@@ -31,6 +32,15 @@ func keepFormKey(k string) string {
 
 // NewFormKey makes the idempotency key a rendered form carries.
 func NewFormKey() string { return auth.NewToken() }
+
+// partKey is the idempotency key of one of several writes a single form
+// makes (stopping each recurring item of a sale): derived from the form's
+// key and the part, so the form sent again repeats each write under the
+// same key, and no two parts share one.
+func partKey(formKey, part string) string {
+	sum := sha256.Sum256([]byte(formKey + "\x00" + part))
+	return base64.RawURLEncoding.EncodeToString(sum[:])
+}
 
 func validFormKey(k string) bool {
 	if len(k) < 32 || len(k) > 64 {

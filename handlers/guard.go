@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
@@ -30,16 +31,19 @@ type viewer struct {
 	User    *store.User
 	Session *store.Session
 	Role    auth.Role
+	// Grants is what Role allows, resolved once per request (RoleBook.Grants):
+	// a built-in role's fixed set, or a custom role's stored one as it is
+	// now, so an admin's edit applies from the holder's next request.
+	Grants auth.Grants
 	// Full is false while the second factor is still due (given or enrolled).
 	Full bool
 }
 
 // Can reports whether the viewer may do what p names. It is the one place a
-// permission is computed from the person: today from their role's fixed
-// set; custom roles with stored permission sets plug in here. A nil viewer
-// (nobody signed in) may do nothing.
+// permission is computed from the person: from the grants of their role,
+// built in or custom. A nil viewer (nobody signed in) may do nothing.
 func (v *viewer) Can(p auth.Permission) bool {
-	return v != nil && v.Role.Can(p)
+	return v != nil && v.Grants.Can(p)
 }
 
 func viewerOf(c echo.Context) *viewer {
@@ -55,12 +59,14 @@ func visitOf(c echo.Context) *auth.Visit {
 // guard holds what the request-level checks need.
 type guard struct {
 	sessions *auth.Sessions
-	policy   config.TwoFactorPolicy
-	baseURL  string
-	log      *slog.Logger
-	audit    *Auditor
-	now      func() time.Time
-	paths    paths
+	// book resolves the signed-in person's role into grants.
+	book    *auth.RoleBook
+	policy  config.TwoFactorPolicy
+	baseURL string
+	log     *slog.Logger
+	audit   *Auditor
+	now     func() time.Time
+	paths   paths
 	// machine holds the routes a machine posts to ("POST /ins"), which
 	// carry no CSRF token: register fills it from permMachine.
 	machine map[string]bool
@@ -81,8 +87,11 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		})
 		if vis.SignedIn() {
-			v := &viewer{User: vis.User, Session: vis.Session, Role: auth.Role(vis.User.Role)}
-			v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(vis.User) && !vis.User.MustChangePassword
+			v, err := g.viewer(c.Request().Context(), vis)
+			if err != nil {
+				g.log.Error("resolve role", "request_id", RequestIDOf(c), "role", vis.User.Role, "error", err)
+				return errRolesUnavailable
+			}
 			c.Set(keyViewer.String(), v)
 		}
 		c.Set(keyRequest.String(), newRequest(c, g.now))
@@ -90,21 +99,42 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// viewer is the signed-in person of vis with their role's grants, resolved
+// once for the whole request. An error (the store did not answer) must
+// refuse the request: deny by default, as nothing they ask for can be
+// checked without their permissions.
+func (g *guard) viewer(ctx context.Context, vis *auth.Visit) (*viewer, error) {
+	role := auth.Role(vis.User.Role)
+	grants, err := g.book.Grants(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	v := &viewer{User: vis.User, Session: vis.Session, Role: role, Grants: grants}
+	v.Full = !g.secondFactorDue(vis) && !g.enrolmentDue(v) && !vis.User.MustChangePassword
+	return v, nil
+}
+
 func (g *guard) secondFactorDue(vis *auth.Visit) bool {
 	return vis.User.TOTPEnabled && !vis.Session.SecondFactorDone
 }
 
-// enrolmentDue reports whether policy requires a second factor this user has
-// not set up yet.
-func (g *guard) enrolmentDue(u *store.User) bool {
-	if u.TOTPEnabled {
+// errRolesUnavailable refuses a request whose person's role could not be
+// resolved (the store did not answer).
+var errRolesUnavailable = echo.NewHTTPError(http.StatusServiceUnavailable,
+	"The panel cannot check your permissions right now. Try again in a moment.")
+
+// enrolmentDue reports whether policy requires a second factor this viewer
+// has not set up yet. "admins" means every role that can change who may do
+// what or see the secret word (Grants.Privileged), built in or custom.
+func (g *guard) enrolmentDue(v *viewer) bool {
+	if v.User.TOTPEnabled {
 		return false
 	}
 	switch g.policy {
 	case config.TwoFactorAll:
 		return true
 	case config.TwoFactorAdmins:
-		return auth.Role(u.Role) == auth.RoleAdmin
+		return v.Grants.Privileged()
 	}
 	return false
 }
@@ -197,7 +227,7 @@ func (g *guard) require(p auth.Permission) echo.MiddlewareFunc {
 			if v.User.MustChangePassword {
 				return redirect(c, g.paths.MePassword())
 			}
-			if g.enrolmentDue(v.User) {
+			if g.enrolmentDue(v) {
 				return redirect(c, g.paths.MeSecondFactor())
 			}
 			if p == auth.SignedIn || v.Can(p) {

@@ -30,6 +30,8 @@ type homeHandler struct {
 	api   companyAPI
 	audit recentAudit
 	day   dayAtAGlance
+	// refunds are the person's own refunds and requests (issue 10).
+	refunds requesterRefunds
 
 	mu        sync.Mutex
 	company   string
@@ -50,6 +52,9 @@ var homeTiles = []struct {
 	{"Account", "account", "Contact and company details.", auth.AccountView},
 	{"Team", "users.list", "Add people, set roles, reset access.", auth.UsersManage},
 	{"Audit log", "audit", "Who did what, when.", auth.AuditView},
+	{"Refund approvals", "approvals.list", "Refund requests waiting for a second person.", auth.RefundsApprove},
+	{"Payouts", "payments", "What 2Checkout will pay you next, and has paid.", auth.PaymentsView},
+	{"Roles", "roles.list", "What each role may do; custom roles.", auth.UsersManage},
 }
 
 // companyName reads the company name from the API, kept for five minutes so
@@ -90,6 +95,9 @@ func (h *homeHandler) show(c echo.Context) error {
 		}
 	}
 	if view.Today, err = h.day.today(ctx, rq, h.paths); err != nil {
+		return err
+	}
+	if view.Refunds, err = h.myRefunds(ctx, rq); err != nil {
 		return err
 	}
 	recent, err := h.audit.ListAudit(ctx, store.AuditFilter{UserID: rq.User().ID, Limit: 8})

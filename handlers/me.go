@@ -35,7 +35,7 @@ func (h *meHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := mepage.Profile{Name: v.User.Name, Email: v.User.Email, Role: v.Role.Label(), TwoFactor: v.User.TOTPEnabled,
+	view := mepage.Profile{Name: v.User.Name, Email: v.User.Email, Role: v.Grants.Label(), TwoFactor: v.User.TOTPEnabled,
 		RecoveryLeft: n, LastLogin: formatTime(v.User.LastLoginAt), CSRF: requestOf(c).CSRF(), Links: h.links()}
 	return h.render(c, http.StatusOK, "Your account", mepage.ProfilePage(view), nil)
 }

@@ -97,3 +97,22 @@ func (p paths) ShipQueueEvents() string          { return p.to("ship.queue.event
 func (p paths) SaleSlip(id string) string        { return p.to("sales.slip", id) }
 func (p paths) Settings() string                 { return p.to("settings") }
 func (p paths) UserEndSessions(id string) string { return p.to("users.sessions.end", id) }
+
+// Issue 10: money and custom roles.
+
+func (p paths) SaleRefund(id string) string        { return p.to("sales.refund", id) }
+func (p paths) SaleRefundRequest(id string) string { return p.to("sales.refund-request", id) }
+func (p paths) SaleStopRecurring(id, lineitem string) string {
+	return p.to("sales.recurring.stop", id, lineitem)
+}
+func (p paths) SaleStopAllRecurring(id string) string { return p.to("sales.recurring.stop-all", id) }
+func (p paths) SaleReauth(id string) string           { return p.to("sales.reauth", id) }
+func (p paths) Approvals() string                     { return p.to("approvals.list") }
+func (p paths) Approve(id string) string              { return p.to("approvals.approve", id) }
+func (p paths) Reject(id string) string               { return p.to("approvals.reject", id) }
+func (p paths) Payments() string                      { return p.to("payments") }
+func (p paths) PaymentsCSV() string                   { return p.to("payments.csv") }
+func (p paths) Roles() string                         { return p.to("roles.list") }
+func (p paths) RoleNew() string                       { return p.to("roles.new") }
+func (p paths) Role(name string) string               { return p.to("roles.show", name) }
+func (p paths) RoleDelete(name string) string         { return p.to("roles.delete", name) }

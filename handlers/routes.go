@@ -9,6 +9,7 @@ import (
 	"backoffice/apiclient"
 	"backoffice/auth"
 	"backoffice/ins"
+	"backoffice/money"
 )
 
 // route is one line of the route table: method, path, name, the permission
@@ -28,7 +29,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		health.breaker = d.API.Breaker
 	}
 	throttle := auth.NewThrottle(d.Store, d.Now)
-	up := stepUp{throttle: throttle, audit: audit}
+	up := stepUp{throttle: throttle, audit: audit, hasher: d.Hasher, users: d.Store}
 	// Issue 11: what the panel knows from 2Checkout's notifications (INS).
 	loc := d.Config.TimeZone
 	if loc == nil {
@@ -60,6 +61,16 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
 		history: saleHistory{ledger: ledger, audit: d.Store, users: d.Store, loc: loc}}
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}
+	// Issue 10: money (refunds, approvals, recurring billing, reauthorization,
+	// payouts) and custom roles.
+	currency := &accountCurrency{api: d.API, now: d.Now}
+	sales.money = saleMoney{api: d.API, refunds: d.Store, users: d.Store, currency: currency,
+		policy: money.Policy{Approvals: d.Config.RefundApprovals, OverCents: d.Config.RefundApprovalOverCents}}
+	approvals := &approvalsHandler{web: w, sales: sales, step: up}
+	payments := &paymentsHandler{web: w, api: d.API, currency: currency}
+	roles := &rolesHandler{web: w, book: g.book, audit: audit}
+	users.book = g.book
+	home.refunds = d.Store
 
 	const (
 		get  = http.MethodGet
@@ -151,5 +162,27 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/ship/queue/events", "ship.queue.events", auth.SalesShip, queue.events},
 		{get, "/sales/:id/slip", "sales.slip", auth.SalesShip, sales.slip},
 		{get, "/settings", "settings", auth.AccountSecret, settings.show},
+
+		// Issue 10: refunds, recurring billing and reauthorization from the
+		// sale page; refund approvals; payouts; custom roles.
+		{post, "/sales/:id/refunds", "sales.refund", auth.SalesRefund, sales.refund},
+		{post, "/sales/:id/refund-requests", "sales.refund-request", auth.SalesRefundRequest, sales.refundRequest},
+		{get, "/sales/:id/recurring/:lineitem/stop", "sales.recurring.confirm-stop", auth.SalesRecurring, sales.confirmStop},
+		{post, "/sales/:id/recurring/:lineitem/stop", "sales.recurring.stop", auth.SalesRecurring, sales.stopRecurring},
+		{get, "/sales/:id/recurring/stop-all", "sales.recurring.confirm-stop-all", auth.SalesRecurring, sales.confirmStopAll},
+		{post, "/sales/:id/recurring/stop-all", "sales.recurring.stop-all", auth.SalesRecurring, sales.stopAllRecurring},
+		{post, "/sales/:id/reauth", "sales.reauth", auth.SalesReauth, sales.reauthorize},
+		{get, "/approvals", "approvals.list", auth.RefundsApprove, approvals.list},
+		{post, "/approvals/:id/approve", "approvals.approve", auth.RefundsApprove, approvals.approve},
+		{post, "/approvals/:id/reject", "approvals.reject", auth.RefundsApprove, approvals.reject},
+		{get, "/payments", "payments", auth.PaymentsView, payments.show},
+		{get, "/payments.csv", "payments.csv", auth.PaymentsView, payments.csv},
+		{get, "/roles", "roles.list", auth.UsersManage, roles.list},
+		{get, "/roles/new", "roles.new", auth.UsersManage, roles.newForm},
+		{post, "/roles", "roles.create", auth.UsersManage, roles.create},
+		{get, "/roles/:name", "roles.show", auth.UsersManage, roles.show},
+		{post, "/roles/:name", "roles.update", auth.UsersManage, roles.update},
+		{get, "/roles/:name/delete", "roles.confirm-removal", auth.UsersManage, roles.confirmDelete},
+		{post, "/roles/:name/delete", "roles.delete", auth.UsersManage, roles.delete},
 	}
 }

@@ -20,10 +20,15 @@ type salesAPI interface {
 	CreateComment(ctx context.Context, p apiclient.CreateCommentParams) (*apiclient.Result, error)
 }
 
-// salesHandler serves the sales search, the sale page, and the two writes
-// made from it: adding a comment and marking an invoice shipped.
+// salesHandler serves the sales search, the sale page, and the writes made
+// from it: adding a comment, marking an invoice shipped, and (sales_refunds.go,
+// sales_recurring.go, sales_reauth.go) refunds, recurring billing and
+// reauthorization.
 type salesHandler struct {
 	resource[salesAPI]
+	// money is what the sale page's money sections read (issue 10).
+	money saleMoney
+	// history is the sale timeline (issue 11).
 	history saleHistory
 }
 
@@ -121,7 +126,7 @@ func (h *salesHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSale(c, http.StatusOK, saleDetail(requestOf(c), h.paths, id, sale))
+	return h.renderSale(c, http.StatusOK, h.detail(c, id, sale))
 }
 
 func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail) error {

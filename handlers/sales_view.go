@@ -213,9 +213,13 @@ func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 			iv.Shipping.TrackingURL = u
 		}
 	}
+	iv.Left = leftAfterRefunds(inv)
 	for _, li := range inv.Lineitems {
 		it := salespage.Item{Name: inert(li.ProductName.Or(li.Type.Or("item"))), Type: inert(li.Type.Or("")),
 			Amount: shown(li.CustomerAmount, "—"), Status: lineStatus(li.Status.Or(""))}
+		if li.Type.Value == "refund" {
+			refundItem(&it)
+		}
 		for _, o := range li.Options {
 			opt := salespage.ItemOption{Name: inert(o.OptionName.Or("")), Value: inert(o.OptionValue.Or(""))}
 			if s := o.CustomerSurcharge.Or(""); s != "" && s != "0" && s != "0.00" {

@@ -151,7 +151,7 @@ func hasInvoice(sale *apiclient.Sale, id string) bool {
 // renderShipForm re-renders the sale page with the ship form as sent, its
 // errors, and a new form key.
 func (h *salesHandler) renderShipForm(c echo.Context, id string, sale *apiclient.Sale, status int, req ShipRequest, errs form.Errors) error {
-	v := saleDetail(requestOf(c), h.paths, id, sale)
+	v := h.detail(c, id, sale)
 	f := shipFormFor(sale, req, errs)
 	if f == nil {
 		// Nothing is left to ship here, so there is no form to show the
@@ -175,7 +175,7 @@ func (h *salesHandler) rerender(c echo.Context, id string, status int, edit func
 	if err != nil {
 		return err
 	}
-	v := saleDetail(requestOf(c), h.paths, id, sale)
+	v := h.detail(c, id, sale)
 	edit(&v)
 	freshKeys(&v)
 	return h.renderSale(c, status, v)
@@ -198,7 +198,7 @@ func (h *salesHandler) afterUnknown(c echo.Context, id, msg string, edit func(*s
 		return h.renderPrivate(c, http.StatusGatewayTimeout, "Outcome unknown",
 			salespage.UnknownPage(salespage.Unknown{ID: id, Message: msg, SaleURL: h.paths.Sale(id)}), nil)
 	}
-	v := saleDetail(requestOf(c), h.paths, id, sale)
+	v := h.detail(c, id, sale)
 	v.Alert, v.AlertKind, v.ReloadURL = msg, "warn", h.paths.Sale(id)
 	edit(&v)
 	freshKeys(&v)

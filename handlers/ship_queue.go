@@ -242,10 +242,3 @@ func age(d time.Duration) string {
 	}
 	return plural(int(d/(24*time.Hour)), "day")
 }
-
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "—"
-	}
-	return s
-}

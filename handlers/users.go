@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -19,26 +20,51 @@ import (
 // usersHandler serves the team pages (users.manage).
 type usersHandler struct {
 	*web
-	users  userStore
+	users userStore
+	// book knows the custom roles as well as the built-in ones.
+	book   *auth.RoleBook
 	hasher *auth.Hasher
 	audit  *Auditor
 	now    func() time.Time
 }
 
-func roleOptions(selected string) []components.Option {
+// roleMenu is every role a member can be given, built in or custom, as
+// the team pages show them: the menu, the help under it, and each role's
+// label by name.
+type roleMenu struct {
+	defs []auth.RoleDef
+}
+
+func (h *usersHandler) roles(ctx context.Context) (roleMenu, error) {
+	defs, err := h.book.Roles(ctx)
+	return roleMenu{defs: defs}, err
+}
+
+func (m roleMenu) options(selected string) []components.Option {
 	var out []components.Option
-	for _, r := range auth.Roles() {
-		out = append(out, components.Option{Value: string(r), Label: r.Label(), Selected: string(r) == selected})
+	for _, d := range m.defs {
+		out = append(out, components.Option{Value: string(d.Role), Label: d.Label, Selected: string(d.Role) == selected})
 	}
 	return out
 }
 
-func roleHelp() []userspage.RoleHelp {
+func (m roleMenu) help() []userspage.RoleHelp {
 	var out []userspage.RoleHelp
-	for _, r := range auth.Roles() {
-		out = append(out, userspage.RoleHelp{Label: r.Label(), Description: r.Description()})
+	for _, d := range m.defs {
+		out = append(out, userspage.RoleHelp{Label: d.Label, Description: roleSummary(d)})
 	}
 	return out
+}
+
+// label names a stored role; a role that no longer exists shows as stored,
+// so it is visible rather than blank.
+func (m roleMenu) label(role string) string {
+	for _, d := range m.defs {
+		if string(d.Role) == role {
+			return d.Label
+		}
+	}
+	return role + " (no such role)"
 }
 
 // form is the member form for id ("" for a new member) with where it posts.
@@ -55,29 +81,46 @@ func (h *usersHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := userspage.List{NewURL: h.paths.UserNew()}
+	menu, err := h.roles(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	view := userspage.List{NewURL: h.paths.UserNew(), RolesURL: h.paths.Roles()}
 	for _, u := range list {
 		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), URL: h.paths.User(itoa64(u.ID)), Name: u.Name, Email: u.Email,
-			Role: auth.Role(u.Role).Label(), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTime(u.LastLoginAt)})
+			Role: menu.label(u.Role), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTime(u.LastLoginAt)})
 	}
 	return h.render(c, http.StatusOK, "Team", userspage.ListPage(view), nil)
 }
 
 func (h *usersHandler) newForm(c echo.Context) error {
+	menu, err := h.roles(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	f := h.form(c, "")
-	f.Role, f.Roles = string(auth.RoleSupport), roleOptions(string(auth.RoleSupport))
-	return h.render(c, http.StatusOK, "Add a team member", userspage.NewPage(f, roleHelp()), nil)
+	f.Role, f.Roles = string(auth.RoleSupport), menu.options(string(auth.RoleSupport))
+	return h.render(c, http.StatusOK, "Add a team member", userspage.NewPage(f, menu.help()), nil)
 }
 
-// readMember reads name and role, the fields an admin may set. Anything else
-// in the form (a status, an id, a password hash) is ignored.
-func readMember(in *form.Reader) (name, role string) {
+// readMember reads name and role, the fields an admin may set: a built-in
+// role or a custom one that exists. Anything else in the form (a status, an
+// id, a password hash) is ignored.
+func (h *usersHandler) readMember(ctx context.Context, in *form.Reader) (name, role string, err error) {
 	name = in.Text("name", form.Text{Label: "Name", Required: true, Max: 100})
-	role = in.Text("role", form.Text{Label: "Role", Required: true, Max: 20})
-	if _, err := auth.ParseRole(role); err != nil && in.Errors.Get("role") == "" {
-		in.Errors.Add("role", "Choose one of the roles.")
+	role = in.Text("role", form.Text{Label: "Role", Required: true, Max: auth.MaxRoleName})
+	if in.Errors.Get("role") != "" || role == "" {
+		return name, role, nil
 	}
-	return name, role
+	r, err := h.book.Parse(ctx, role)
+	switch {
+	case errors.Is(err, auth.ErrUnknownRole):
+		in.Errors.Add("role", "Choose one of the roles.")
+		return name, role, nil
+	case err != nil:
+		return name, role, err
+	}
+	return name, string(r), nil
 }
 
 func (h *usersHandler) create(c echo.Context) error {
@@ -88,11 +131,18 @@ func (h *usersHandler) create(c echo.Context) error {
 	}
 	in := form.NewReader(f)
 	email := in.Email("email", true)
-	name, role := readMember(in)
+	name, role, err := h.readMember(ctx, in)
+	if err != nil {
+		return err
+	}
+	menu, err := h.roles(ctx)
+	if err != nil {
+		return err
+	}
 	view := h.form(c, "")
-	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, email, role, roleOptions(role), in.Errors
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, email, role, menu.options(role), in.Errors
 	if in.Errors.Any() {
-		return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, roleHelp()), nil)
+		return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, menu.help()), nil)
 	}
 	password := auth.GeneratePassword()
 	hash, err := h.hasher.Hash(ctx, password)
@@ -106,7 +156,7 @@ func (h *usersHandler) create(c echo.Context) error {
 	if err := h.users.CreateUser(ctx, u); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			in.Errors.Add("email", "Someone on the team already has this e-mail address.")
-			return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, roleHelp()), nil)
+			return h.render(c, http.StatusUnprocessableEntity, "Add a team member", userspage.NewPage(view, menu.help()), nil)
 		}
 		return err
 	}
@@ -140,12 +190,16 @@ func (h *usersHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	menu, err := h.roles(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	f := h.form(c, itoa64(u.ID))
-	f.Name, f.Email, f.Role, f.Roles = u.Name, u.Email, u.Role, roleOptions(u.Role)
-	return h.renderDetail(c, http.StatusOK, u, f)
+	f.Name, f.Email, f.Role, f.Roles = u.Name, u.Email, u.Role, menu.options(u.Role)
+	return h.renderDetail(c, http.StatusOK, u, f, menu)
 }
 
-func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f userspage.Form) error {
+func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f userspage.Form, menu roleMenu) error {
 	list, err := h.users.ListUserSessions(c.Request().Context(), u.ID)
 	if err != nil {
 		return err
@@ -160,7 +214,7 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 		view.Sessions = append(view.Sessions, userspage.Session{Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt),
 			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
 	}
-	return h.render(c, status, u.Name, userspage.DetailPage(view, roleHelp()), nil)
+	return h.render(c, status, u.Name, userspage.DetailPage(view, menu.help()), nil)
 }
 
 func (h *usersHandler) update(c echo.Context) error {
@@ -174,7 +228,10 @@ func (h *usersHandler) update(c echo.Context) error {
 		return err
 	}
 	in := form.NewReader(f)
-	name, role := readMember(in)
+	name, role, err := h.readMember(ctx, in)
+	if err != nil {
+		return err
+	}
 	if !in.Errors.Any() && u.Role == string(auth.RoleAdmin) && role != string(auth.RoleAdmin) {
 		if last, err := h.lastActiveAdmin(ctx, u); err != nil {
 			return err
@@ -182,10 +239,14 @@ func (h *usersHandler) update(c echo.Context) error {
 			in.Errors.Add("role", "This is the only active admin. Make someone else an admin first.")
 		}
 	}
+	menu, err := h.roles(ctx)
+	if err != nil {
+		return err
+	}
 	view := h.form(c, itoa64(u.ID))
-	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, u.Email, role, roleOptions(role), in.Errors
+	view.Name, view.Email, view.Role, view.Roles, view.Errors = name, u.Email, role, menu.options(role), in.Errors
 	if in.Errors.Any() {
-		return h.renderDetail(c, http.StatusUnprocessableEntity, u, view)
+		return h.renderDetail(c, http.StatusUnprocessableEntity, u, view, menu)
 	}
 	before := url.Values{"name": {u.Name}, "role": {u.Role}}
 	u.Name, u.Role, u.UpdatedAt = name, role, h.now()

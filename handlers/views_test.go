@@ -36,7 +36,7 @@ func testPaths(t *testing.T) paths {
 // loadVisit builds it, without echo.
 func asRole(role auth.Role) *request {
 	u := &store.User{ID: 7, Email: "ana@example.com", Role: string(role)}
-	return &request{ID: "req-1", IP: "192.0.2.1", viewer: &viewer{User: u, Role: role, Full: true},
+	return &request{ID: "req-1", IP: "192.0.2.1", viewer: &viewer{User: u, Role: role, Grants: role.Grants(), Full: true},
 		visit: &auth.Visit{CSRF: "csrf-token"}, clock: func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }}
 }
 

@@ -44,6 +44,8 @@ var navItems = []struct {
 	{"Account", "account", auth.AccountView},
 	{"Team", "users.list", auth.UsersManage},
 	{"Audit", "audit", auth.AuditView},
+	{"Approvals", "approvals.list", auth.RefundsApprove},
+	{"Payouts", "payments", auth.PaymentsView},
 	{"Settings", "settings", auth.AccountSecret},
 }
 
@@ -71,7 +73,7 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 	}
 	rq := requestOf(c)
 	if v := rq.viewer; v != nil && v.Full {
-		s.User = &layout.User{Name: v.User.Name, Email: v.User.Email, Role: v.Role.Label()}
+		s.User = &layout.User{Name: v.User.Name, Email: v.User.Email, Role: v.Grants.Label()}
 		for _, n := range navItems {
 			if rq.Can(n.perm) {
 				href := w.paths.to(n.route)

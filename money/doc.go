@@ -60,11 +60,14 @@
 //
 // A card payment for physical goods is first only authorized: the invoice
 // stays "approved" until shipping captures it (it then becomes "pending",
-// later "deposited"). An authorization lasts 7 days (INS auth_exp is the
-// order date plus 7 days), counted from the invoice's date_placed or from
+// later "deposited"). A card authorization lasts 7 days (INS auth_exp is
+// the order date plus 7 days), a PayPal one 28 (a recorded "paypal ec"
+// sale's auth_exp; the buyer's pay_method or a line's bill_method names
+// PayPal), as the sandbox has them; counted from the invoice's date_placed or from
 // the latest reauthorization, found as a sale comment beginning "Payment
 // reauthorized" (inferred: the API's answer to reauth is "Payment
-// reauthorized.", and the sandbox records it as a comment). The panel warns
-// 2 days ahead and offers "Reauthorize" from then on; reauth works at most
-// once a day.
+// reauthorized.", and the sandbox records it as a comment). The panel ends
+// it at the hour it began, though auth_exp names only a day: it warns a
+// little early rather than late. It warns 2 days ahead and offers
+// "Reauthorize" from then on; reauth works at most once a day.
 package money

@@ -32,8 +32,13 @@ func invoice(id string, placed time.Time, total string, lines ...line) apiclient
 		if status == "" {
 			status = "bill"
 		}
-		inv.Lineitems = append(inv.Lineitems, apiclient.Lineitem{LineitemID: txt(l.id), ProductName: txt(l.name),
-			Type: txt(l.typ), VendorAmount: txt(l.amount), Status: txt(status), InvoiceID: txt(id)})
+		li := apiclient.Lineitem{LineitemID: txt(l.id), ProductName: txt(l.name),
+			Type: txt(l.typ), VendorAmount: txt(l.amount), Status: txt(status), InvoiceID: txt(id)}
+		if l.typ == "product" && !strings.HasSuffix(l.name, " Fee") {
+			// Goods name their product and installment; fees do not.
+			li.ProductID, li.VendorProductID, li.Installment = txt("P-"+l.id), txt("V-"+l.id), txt("1")
+		}
+		inv.Lineitems = append(inv.Lineitems, li)
 	}
 	return inv
 }
@@ -254,7 +259,22 @@ func TestReadLineitemRefund(t *testing.T) {
 			t.Errorf("line %q: %v, want %q", tc.id, in.Errors, tc.want)
 		}
 	}
-	in := formOf(FieldLineitem, "A1", FieldCategory, "3", FieldComment, "Cracked")
+	// A Tax Fee is typed "product" like goods but names no product.
+	s := shop()
+	s.Invoices[0].Lineitems = append(s.Invoices[0].Lineitems, apiclient.Lineitem{LineitemID: txt("A5"), ProductName: txt("Tax Fee"),
+		Type: txt("product"), VendorAmount: txt("4.00"), Status: txt("bill"), InvoiceID: txt("A")})
+	fees := Assess(s, t0, "USD", nil)
+	if _, l := fees.Line("A5"); l == nil || !l.Fee || l.Refundable {
+		t.Errorf("tax fee line: %+v", l)
+	}
+	in := formOf(FieldLineitem, "A5", FieldCategory, "3", FieldComment, "Tax back")
+	if _, good := fees.ReadLineitemRefund(in); good || !strings.Contains(in.Errors.Get(FieldLineitem), "fees cannot be refunded line by line") {
+		t.Errorf("tax fee refund: %v", in.Errors)
+	}
+	if _, l := fees.Line("A1"); l.Fee || !l.Refundable {
+		t.Errorf("a product is no fee: %+v", l)
+	}
+	in = formOf(FieldLineitem, "A1", FieldCategory, "3", FieldComment, "Cracked")
 	r, good := rf.ReadLineitemRefund(in)
 	if !good {
 		t.Fatalf("mug refused: %v", in.Errors)
@@ -510,6 +530,20 @@ func TestAuthorization(t *testing.T) {
 		if a := AuthorizationOf(s, placed.Add(10*24*time.Hour)); a.State != AuthNotApplicable || a.Offer() || a.Words(placed) != "" {
 			t.Errorf("%s: %+v", name, a)
 		}
+	}
+	// A PayPal authorization holds 28 days, as the sandbox has it.
+	s = sale()
+	s.Customer.PayMethod.Method = txt("paypal")
+	if a := AuthorizationOf(s, placed.Add(10*24*time.Hour)); a.State != AuthValid || !a.PayPal || !a.Expires.Equal(placed.Add(28*24*time.Hour)) {
+		t.Errorf("PayPal: %+v", a)
+	}
+	if a := AuthorizationOf(s, placed.Add(27*24*time.Hour)); a.State != AuthExpiring || !strings.Contains(a.Words(placed.Add(27*24*time.Hour)), "The PayPal authorization expires on 2026-11-29 12:00 UTC") {
+		t.Errorf("PayPal expiring: %+v %q", a, a.Words(placed.Add(27*24*time.Hour)))
+	}
+	s = sale()
+	s.Invoices[0].Lineitems[0].Billing.BillMethod = txt("paypal_int")
+	if a := AuthorizationOf(s, placed.Add(10*24*time.Hour)); a.State != AuthValid || !a.PayPal {
+		t.Errorf("PayPal billing: %+v", a)
 	}
 	// Shipping info alone marks physical goods.
 	s = sale()

@@ -8,11 +8,12 @@ import (
 	"backoffice/apiclient"
 )
 
-// How long a card authorization lasts, and how early the panel warns; see
-// "Reauthorization" in the package doc.
+// How long an authorization lasts (a card's, a PayPal payment's), and how
+// early the panel warns; see "Reauthorization" in the package doc.
 const (
-	AuthorizationLife    = 7 * 24 * time.Hour
-	AuthorizationWarning = 48 * time.Hour
+	AuthorizationLife       = 7 * 24 * time.Hour
+	PayPalAuthorizationLife = 28 * 24 * time.Hour
+	AuthorizationWarning    = 48 * time.Hour
 )
 
 // AuthState is where a sale's card authorization stands.
@@ -35,9 +36,11 @@ type Authorization struct {
 	// InvoiceID is the uncaptured invoice whose authorization ends first.
 	InvoiceID string
 	// Since is the order date or the latest reauthorization; Expires is
-	// AuthorizationLife later.
+	// AuthorizationLife (PayPalAuthorizationLife) later.
 	Since   time.Time
 	Expires time.Time
+	// PayPal: the buyer paid with PayPal, whose authorizations hold longer.
+	PayPal bool
 }
 
 // Offer tells whether the sale page offers "Reauthorize" (sales.reauth):
@@ -50,11 +53,18 @@ func (a Authorization) Words(now time.Time) string {
 	when := a.Expires.UTC().Format("2006-01-02 15:04") + " UTC"
 	switch a.State {
 	case AuthExpiring:
-		return fmt.Sprintf("The card authorization expires on %s (in %s). Ship before then, or reauthorize the payment.", when, roughly(a.Expires.Sub(now)))
+		return fmt.Sprintf("The %s expires on %s (in %s). Ship before then, or reauthorize the payment.", a.what(), when, roughly(a.Expires.Sub(now)))
 	case AuthExpired:
-		return fmt.Sprintf("The card authorization expired on %s. Reauthorize the payment before shipping, or 2Checkout may fail to collect it.", when)
+		return fmt.Sprintf("The %s expired on %s. Reauthorize the payment before shipping, or 2Checkout may fail to collect it.", a.what(), when)
 	}
 	return ""
+}
+
+func (a Authorization) what() string {
+	if a.PayPal {
+		return "PayPal authorization"
+	}
+	return "card authorization"
 }
 
 // roughly says a duration in hours or days.
@@ -74,6 +84,11 @@ func roughly(d time.Duration) string {
 // captured) and not shipped have one; the one that ends first counts.
 func AuthorizationOf(s *apiclient.Sale, now time.Time) Authorization {
 	reauth := lastReauthorization(s)
+	paypal := paidWithPayPal(s)
+	life := AuthorizationLife
+	if paypal {
+		life = PayPalAuthorizationLife
+	}
 	var a Authorization
 	for _, inv := range s.Invoices {
 		if inv.Status.Value != "approved" || !inv.DateShipped.Blank() || !tangible(&inv) {
@@ -87,7 +102,7 @@ func AuthorizationOf(s *apiclient.Sale, now time.Time) Authorization {
 			since = reauth
 		}
 		if a.State == AuthNotApplicable || since.Before(a.Since) {
-			a = Authorization{State: AuthValid, InvoiceID: inv.InvoiceID.Value, Since: since, Expires: since.Add(AuthorizationLife)}
+			a = Authorization{State: AuthValid, InvoiceID: inv.InvoiceID.Value, Since: since, Expires: since.Add(life), PayPal: paypal}
 		}
 	}
 	switch {
@@ -98,6 +113,22 @@ func AuthorizationOf(s *apiclient.Sale, now time.Time) Authorization {
 		a.State = AuthExpiring
 	}
 	return a
+}
+
+// paidWithPayPal tells a PayPal payment: the buyer's pay_method says so, or
+// a line item's billing bill_method does ("paypal_int").
+func paidWithPayPal(s *apiclient.Sale) bool {
+	if strings.Contains(strings.ToLower(s.Customer.PayMethod.Method.Value), "paypal") {
+		return true
+	}
+	for _, inv := range s.Invoices {
+		for _, li := range inv.Lineitems {
+			if strings.HasPrefix(strings.ToLower(li.Billing.BillMethod.Value), "paypal") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func tangible(inv *apiclient.Invoice) bool {

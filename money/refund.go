@@ -31,14 +31,18 @@ const (
 // a message never lands on a field the page does not show. A line item
 // refund form identifies its line with a hidden FieldLineitem, and the
 // problems of that line are keyed to it (show them by the line).
+//
+// The names are the panel's own, prefixed, so that the sale page's refund
+// forms never share a field name with its other forms (a comment, an
+// invoice to ship).
 const (
-	FieldInvoice  = "invoice_id"
-	FieldLineitem = "lineitem_id"
+	FieldInvoice  = "refund_invoice"
+	FieldLineitem = "refund_lineitem"
 	// FieldAmount is optional: empty refunds everything left on the
 	// invoice.
-	FieldAmount   = "amount"
-	FieldCategory = "category"
-	FieldComment  = "comment"
+	FieldAmount   = "refund_amount"
+	FieldCategory = "refund_category"
+	FieldComment  = "refund_comment"
 )
 
 // PanelRefund is a refund the panel sent on the sale, or may have: the
@@ -90,7 +94,10 @@ type LineRefund struct {
 	LineitemID string
 	Name       string
 	Type       string // "product", "shipping", "tax", "coupon"...
-	Amount     Amount
+	// Fee marks a "Tax Fee" or "Shipping Fee" line: typed "product" by the
+	// API like goods, but refund_lineitem refuses it (INVALID_PARAMETER).
+	Fee    bool
+	Amount Amount
 	// Refunded: shown as refunded, or the panel sent a refund of it.
 	Refunded bool
 	// Refundable tells whether refund_lineitem would be accepted; Why says
@@ -172,7 +179,7 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 	iv.FullyRefunded = iv.Known && (allShown || left == 0)
 
 	for _, li := range inv.Lineitems {
-		lr := LineRefund{LineitemID: li.LineitemID.Value, Name: li.ProductName.Value, Type: li.Type.Value}
+		lr := LineRefund{LineitemID: li.LineitemID.Value, Name: li.ProductName.Value, Type: li.Type.Value, Fee: feeLine(&li)}
 		amount, ok := ParseAPI(li.VendorAmount)
 		lr.Amount = money(amount)
 		lr.Refunded = shown[lr.LineitemID] || sent[lr.LineitemID]
@@ -183,6 +190,8 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 			lr.Why = "A refund of this line was sent already; if 2Checkout's answer was lost, check the sale before refunding again."
 		case lr.Type != "product":
 			lr.Why = "Only products can be refunded line by line; refund the invoice instead."
+		case lr.Fee:
+			lr.Why = "Tax and shipping fees cannot be refunded line by line; refund the invoice instead."
 		case !ok:
 			lr.Why = "The panel cannot read this line's amount. Refund it in 2Checkout's own panel."
 		case amount < MinCents:
@@ -197,6 +206,13 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 		iv.Lineitems = append(iv.Lineitems, lr)
 	}
 	return iv
+}
+
+// feeLine tells a Tax Fee or Shipping Fee line item from goods: the API
+// types both "product", but a fee names no product and no installment
+// (admin-api.md 4.1).
+func feeLine(li *apiclient.Lineitem) bool {
+	return li.Type.Value == "product" && li.ProductID.Blank() && li.VendorProductID.Blank() && li.Installment.Blank()
 }
 
 // customerName is who a refund goes to, for sentences: the invoice's

@@ -15,8 +15,17 @@ type Confirm struct {
 	// Submit labels the button, e.g. "Delete product".
 	Submit    string
 	CSRF, Key string
+	// Carry are hidden fields the form posts back: the checked values of a
+	// form confirmed in two steps (a refund's amount, reason and comment),
+	// so what is sent is exactly what the question states.
+	Carry []Hidden
 	// Error is the message after a write that did not succeed.
 	Error string
+}
+
+// Hidden is one hidden form field.
+type Hidden struct {
+	Name, Value string
 }
 
 // Fact is one labelled value.

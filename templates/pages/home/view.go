@@ -19,4 +19,6 @@ type View struct {
 	// Today is the day at a glance; nil when the person may open none of
 	// its lists.
 	Today *Today
+	// Refunds are the person's latest refunds and requests (issue 10).
+	Refunds []Refund
 }

@@ -59,6 +59,11 @@ type Detail struct {
 	Ship *ShipForm
 	// Comment is nil when the viewer may not comment.
 	Comment *CommentForm
+	// Issue 10: the card authorization notice, refunds and recurring
+	// billing; each nil when it does not apply.
+	Reauth        *Reauth
+	Refunds       *Refunds
+	Subscriptions *Subscriptions
 }
 
 // Customer is the buyer as the sale page shows them.
@@ -71,7 +76,10 @@ type Customer struct {
 type Invoice struct {
 	ID, Status, StatusKind string
 	Total, USDTotal        string
-	Placed, Shipped        string
+	// Left is the total less the refunds shown among the items, "" when
+	// nothing was refunded.
+	Left            string
+	Placed, Shipped string
 	// Tangible is false for invoices of digital goods only.
 	Tangible, IsShipped bool
 	Shipping            *Shipping

@@ -19,7 +19,9 @@ type Row struct {
 // List is the team list.
 type List struct {
 	NewURL string // the add-a-member form
-	Rows   []Row
+	// RolesURL leads to the roles page (what each role may do, custom roles).
+	RolesURL string
+	Rows     []Row
 }
 
 // Form creates or edits a member.
