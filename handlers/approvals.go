@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -74,7 +73,7 @@ func approvalsPage(rq *request, p paths, pending []store.RefundRequest, name fun
 		row := approvalspage.Request{ID: id, SaleID: r.SaleID, SaleURL: p.Sale(r.SaleID), Customer: inert(orBuyer(r.Customer)),
 			Amount: money.Amount{Cents: r.AmountCents, Currency: r.Currency}.String(), What: "invoice " + r.InvoiceID,
 			Category: money.CategoryWords(r.Category), Comment: r.Comment, RequestedBy: name(r.RequestedBy),
-			Age: waited(now.Sub(r.RequestedAt)), At: formatTime(r.RequestedAt), Expires: formatTime(r.ExpiresAt),
+			Age: roughly(now.Sub(r.RequestedAt)), At: formatTime(r.RequestedAt), Expires: formatTime(r.ExpiresAt),
 			Own: r.RequestedBy == rq.User().ID, ApproveURL: p.Approve(id), RejectURL: p.Reject(id)}
 		if r.LineitemID != "" {
 			row.What = inert(r.Item) + " (invoice " + r.InvoiceID + ")"
@@ -85,19 +84,6 @@ func approvalsPage(rq *request, p paths, pending []store.RefundRequest, name fun
 		v.Requests = append(v.Requests, row)
 	}
 	return v
-}
-
-// waited says how long a request has waited, roughly.
-func waited(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "under a minute"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour")
-	}
-	return plural(int(d/(24*time.Hour)), "day")
 }
 
 // decision reads a decision on the refund request the path names: the

@@ -199,7 +199,7 @@ func (h *couponsHandler) coupon(c echo.Context) (*apiclient.Coupon, string, erro
 	}
 	cp, err := h.api.DetailCoupon(c.Request().Context(), apiclient.DetailCouponParams{CouponCode: code})
 	if apiclient.IsNotFound(err) || apiclient.IsForbidden(err) {
-		return nil, "", echo.NewHTTPError(http.StatusNotFound)
+		return nil, code, echo.NewHTTPError(http.StatusNotFound)
 	}
 	return cp, code, err
 }
@@ -258,34 +258,6 @@ func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) comp
 		Action:      p.CouponDelete(code), Cancel: p.Coupon(code), Submit: "Delete coupon", CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
-// removal is the confirmed delete of the coupon the path names.
-func (h *couponsHandler) removal(c echo.Context) (confirmed, error) {
-	cp, code, err := h.coupon(c)
-	if err != nil {
-		return confirmed{}, err
-	}
-	return h.couponRemoval(c, code, cp), nil
-}
-
-// sentRemoval is removal as its form is sent. The coupon is read as it was,
-// for the audit log; a resend of a delete that went through (the back
-// button, a lost answer) finds no coupon, which is fine: the write path
-// answers it with the first outcome instead of a 404.
-func (h *couponsHandler) sentRemoval(c echo.Context) (confirmed, error) {
-	code, err := couponCode(c)
-	if err != nil {
-		return confirmed{}, err
-	}
-	cp, err := h.api.DetailCoupon(c.Request().Context(), apiclient.DetailCouponParams{CouponCode: code})
-	switch {
-	case apiclient.IsNotFound(err) || apiclient.IsForbidden(err):
-		cp = nil
-	case err != nil:
-		return confirmed{}, err
-	}
-	return h.couponRemoval(c, code, cp), nil
-}
-
 // couponRemoval is the confirmed delete of coupon code (cp nil when it
 // could not be read).
 func (h *couponsHandler) couponRemoval(c echo.Context, code string, cp *apiclient.Coupon) confirmed {
@@ -315,5 +287,12 @@ func couponBefore(cp *apiclient.Coupon) url.Values {
 	return v
 }
 
-func (h *couponsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
-func (h *couponsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.sentRemoval) }
+func (h *couponsHandler) deletion() deletion[apiclient.Coupon] {
+	return deletion[apiclient.Coupon]{read: h.coupon, build: h.couponRemoval}
+}
+func (h *couponsHandler) confirmDelete(c echo.Context) error {
+	return h.showConfirmation(c, h.deletion().shown)
+}
+func (h *couponsHandler) delete(c echo.Context) error {
+	return h.sendConfirmed(c, h.wr, h.deletion().sent)
+}

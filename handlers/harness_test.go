@@ -389,3 +389,14 @@ func (b *browser) postTwiceAtOnce(t *testing.T, path string, form url.Values) [2
 	wg.Wait()
 	return resps
 }
+
+// atSignIn is a new harness with one support member, Sam, who has no second
+// factor, and a browser on the sign-in page.
+func atSignIn(t *testing.T) (h *harness, sam *store.User, password string, b *browser) {
+	t.Helper()
+	h = newHarness(t)
+	sam, password, _ = h.addUser("sam@example.com", "support", false)
+	b = h.browser()
+	b.get("/login")
+	return h, sam, password, b
+}

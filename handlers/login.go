@@ -317,10 +317,3 @@ func SafeNext(target string) string {
 	}
 	return target
 }
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return itoa(n) + " " + word + "s"
-}

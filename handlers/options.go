@@ -100,7 +100,7 @@ func (h *optionsHandler) option(c echo.Context) (*apiclient.Option, string, erro
 	}
 	o, err := h.api.DetailOption(c.Request().Context(), apiclient.DetailOptionParams{OptionID: id})
 	if apiclient.IsNotFound(err) {
-		return nil, "", echo.NewHTTPError(http.StatusNotFound)
+		return nil, id, echo.NewHTTPError(http.StatusNotFound)
 	}
 	return o, id, err
 }
@@ -150,33 +150,6 @@ func optionBefore(o *apiclient.Option, value *apiclient.OptionValue) url.Values 
 	return v
 }
 
-// removal is the confirmed delete of the option the path names.
-func (h *optionsHandler) removal(c echo.Context) (confirmed, error) {
-	o, id, err := h.option(c)
-	if err != nil {
-		return confirmed{}, err
-	}
-	return h.optionRemoval(c, id, o), nil
-}
-
-// sentRemoval is removal as its form is sent. A resend of a delete that
-// went through (the back button, a lost answer) finds no option, which is
-// fine: the write path answers it with the first outcome instead of a 404.
-func (h *optionsHandler) sentRemoval(c echo.Context) (confirmed, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return confirmed{}, err
-	}
-	o, err := h.api.DetailOption(c.Request().Context(), apiclient.DetailOptionParams{OptionID: id})
-	switch {
-	case apiclient.IsNotFound(err):
-		o = nil
-	case err != nil:
-		return confirmed{}, err
-	}
-	return h.optionRemoval(c, id, o), nil
-}
-
 // optionRemoval is the confirmed delete of option id (o nil when it could
 // not be read).
 func (h *optionsHandler) optionRemoval(c echo.Context, id string, o *apiclient.Option) confirmed {
@@ -207,5 +180,12 @@ func (h *optionsHandler) valueRow(c echo.Context) error {
 	return h.renderFragment(c, http.StatusOK, optionspage.RowFragment(row, itoa(i+1)))
 }
 
-func (h *optionsHandler) confirmDelete(c echo.Context) error { return h.showConfirmation(c, h.removal) }
-func (h *optionsHandler) delete(c echo.Context) error        { return h.sendConfirmed(c, h.wr, h.sentRemoval) }
+func (h *optionsHandler) deletion() deletion[apiclient.Option] {
+	return deletion[apiclient.Option]{read: h.option, build: h.optionRemoval}
+}
+func (h *optionsHandler) confirmDelete(c echo.Context) error {
+	return h.showConfirmation(c, h.deletion().shown)
+}
+func (h *optionsHandler) delete(c echo.Context) error {
+	return h.sendConfirmed(c, h.wr, h.deletion().sent)
+}

@@ -43,7 +43,7 @@ func (h *productsHandler) productOf(c echo.Context) (*apiclient.Product, string,
 		return nil, "", err
 	}
 	p, err := h.product(c.Request().Context(), id)
-	return p, id, err
+	return p, id, err // the id even for a 404: a resent delete builds on it
 }
 
 // product fetches one product; a record the API does not know is a 404.

@@ -22,31 +22,6 @@ func productConfirm(rq *request, paths paths, id string, p *apiclient.Product) c
 		CSRF: rq.CSRF(), Key: NewFormKey()}
 }
 
-// removal is the confirmed delete of the product the path names.
-func (h *productsHandler) removal(c echo.Context) (confirmed, error) {
-	p, id, err := h.productOf(c)
-	if err != nil {
-		return confirmed{}, err
-	}
-	return h.productRemoval(c, id, p), nil
-}
-
-// sentRemoval is removal as its form is sent. The product is read as it
-// was, for the audit log and the messages; a repeat of a delete that went
-// through finds nothing, which is fine: the write path answers it from the
-// first outcome.
-func (h *productsHandler) sentRemoval(c echo.Context) (confirmed, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return confirmed{}, err
-	}
-	p, err := h.api.DetailProduct(c.Request().Context(), apiclient.DetailProductParams{ProductID: id})
-	if err != nil {
-		p = nil
-	}
-	return h.productRemoval(c, id, p), nil
-}
-
 // productRemoval is the confirmed delete of product id (p nil when it
 // could not be read).
 func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient.Product) confirmed {
@@ -61,9 +36,12 @@ func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient
 	return x
 }
 
+func (h *productsHandler) deletion() deletion[apiclient.Product] {
+	return deletion[apiclient.Product]{read: h.productOf, build: h.productRemoval}
+}
 func (h *productsHandler) confirmDelete(c echo.Context) error {
-	return h.showConfirmation(c, h.removal)
+	return h.showConfirmation(c, h.deletion().shown)
 }
 func (h *productsHandler) delete(c echo.Context) error {
-	return h.sendConfirmed(c, h.wr, h.sentRemoval)
+	return h.sendConfirmed(c, h.wr, h.deletion().sent)
 }

@@ -31,7 +31,7 @@ func TestReauthorize(t *testing.T) {
 	if !strings.Contains(dom(fin.body).Find("#flash").Text(), "Payment reauthorized") || dom(fin.body).Find("#reauth").Length() != 0 {
 		t.Errorf("after reauthorizing: flash %q, notice %q", dom(fin.body).Find("#flash").Text(), dom(fin.body).Find("#reauth").Text())
 	}
-	if got := auditActions(t, h, "sales.reauth"); len(got) != 1 || got[0].Outcome != "ok" {
+	if got := auditRows(t, h, "sales.reauth"); len(got) != 1 || got[0].Outcome != "ok" {
 		t.Errorf("audit %+v", got)
 	}
 

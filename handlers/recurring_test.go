@@ -75,7 +75,7 @@ func TestStopRecurringBilling(t *testing.T) {
 	if n := h.sb.Calls("stop_lineitem_recurring"); n != 1 {
 		t.Errorf("%d stop calls, want 1", n)
 	}
-	if got := auditActions(t, h, "sales.recurring.stop"); len(got) != 1 || got[0].Outcome != "ok" {
+	if got := auditRows(t, h, "sales.recurring.stop"); len(got) != 1 || got[0].Outcome != "ok" {
 		t.Errorf("audit: %+v", got)
 	}
 	// A stopped item has nothing to stop.
@@ -141,7 +141,7 @@ func TestStopAllRecurring(t *testing.T) {
 	if resp := admin.post(action, salesCopy(f, admin.csrf)); resp.StatusCode != http.StatusSeeOther || h.sb.Calls("stop_lineitem_recurring") != 2 {
 		t.Errorf("sent again: %d, %d calls (want 2)", resp.StatusCode, h.sb.Calls("stop_lineitem_recurring"))
 	}
-	if got := auditActions(t, h, "sales.recurring.stop"); len(got) != 2 {
+	if got := auditRows(t, h, "sales.recurring.stop"); len(got) != 2 {
 		t.Errorf("%d audit entries, want one per write", len(got))
 	}
 	// Something that is not a recurring item of this sale is refused.

@@ -65,15 +65,6 @@ func refundItems(t *testing.T, h *harness, sale, invoice string) []string {
 	return out
 }
 
-func auditActions(t *testing.T, h *harness, action string) []store.AuditEntry {
-	t.Helper()
-	list, err := h.st.ListAudit(context.Background(), store.AuditFilter{Action: action, Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return list
-}
-
 func onlyRequest(t *testing.T, h *harness, sale string) store.RefundRequest {
 	t.Helper()
 	reqs, err := h.st.ListRefundRequestsBySale(context.Background(), sale, 0)
@@ -182,7 +173,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 	}
 	outcomes := map[string]int{}
 	for _, a := range []string{"refunds.request", "refunds.approve", "sales.refund"} {
-		for _, e := range auditActions(t, h, a) {
+		for _, e := range auditRows(t, h, a) {
 			outcomes[a+" "+e.Outcome]++
 		}
 	}
@@ -196,7 +187,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 			t.Errorf("audit log: %d × %s, want %d", outcomes[k], k, n)
 		}
 	}
-	if e := auditActions(t, h, "sales.refund"); len(e) == 1 && (e[0].Outcome != "ok" || !strings.Contains(e[0].Params, "12.50")) {
+	if e := auditRows(t, h, "sales.refund"); len(e) == 1 && (e[0].Outcome != "ok" || !strings.Contains(e[0].Params, "12.50")) {
 		t.Errorf("the write's audit entry: %+v", e[0])
 	}
 	h.assertNoSecretsInLogs("correct horse battery finance")
@@ -210,12 +201,7 @@ func TestTwoApproversRefundOnce(t *testing.T) {
 	sale, inv := fx.PartiallyRefunded, fx.Invoices[fx.PartiallyRefunded][0]
 	before := len(refundItems(t, h, sale, inv))
 	support, _ := h.signedInAs("support")
-	support.get("/sales/" + sale)
-	action, f := formIn(t, support.body, "#refund-"+inv)
-	f.Set("refund_amount", "5.00")
-	f.Set("refund_category", "11")
-	f.Set("refund_comment", "Billed twice for shipping")
-	support.post(action, f)
+	sendRefundForm(t, support, sale, inv, "5.00", "11", "Billed twice for shipping")
 	a, confirm := confirmForm(t, support.body)
 	support.post(a, confirm)
 	req := onlyRequest(t, h, sale)
@@ -303,7 +289,7 @@ func TestOwnRequestAndRejection(t *testing.T) {
 	if home := dom(fin.body).Find("#h-my-refunds").Parent().Text(); !strings.Contains(home, "Rejected") || !strings.Contains(home, "go through the manager") {
 		t.Errorf("home page: %q", home)
 	}
-	if len(auditActions(t, h, "refunds.reject")) != 1 {
+	if len(auditRows(t, h, "refunds.reject")) != 1 {
 		t.Error("no audit entry for the rejection")
 	}
 	// Decided: approving it now does nothing.
@@ -477,12 +463,7 @@ func TestRefundRefusedUpstream(t *testing.T) {
 	fx := h.sb.SaleFixtures()
 	sale, inv := fx.Intangible, fx.Invoices[fx.Intangible][0]
 	admin, _ := h.signedInAs("admin")
-	admin.get("/sales/" + sale)
-	action, f := formIn(t, admin.body, "#refund-"+inv)
-	f.Set("refund_amount", "4.00")
-	f.Set("refund_category", "1")
-	f.Set("refund_comment", "Lost parcel")
-	admin.post(action, f)
+	sendRefundForm(t, admin, sale, inv, "4.00", "1", "Lost parcel")
 	a, confirm := confirmForm(t, admin.body)
 	up.setFake(func(method string, _ url.Values) *http.Response {
 		if method == "refund_invoice" {
@@ -531,12 +512,7 @@ func TestNoApprovalsNoRequests(t *testing.T) {
 func askRefund(t *testing.T, h *harness, sale, amount string) store.RefundRequest {
 	t.Helper()
 	support, _ := h.signedInAs("support")
-	support.get("/sales/" + sale)
-	action, f := formIn(t, support.body, "#refund-"+h.sb.SaleFixtures().Invoices[sale][0])
-	f.Set("refund_amount", amount)
-	f.Set("refund_category", "1")
-	f.Set("refund_comment", "Never arrived")
-	support.post(action, f)
+	sendRefundForm(t, support, sale, h.sb.SaleFixtures().Invoices[sale][0], amount, "1", "Never arrived")
 	a, confirm := confirmForm(t, support.body)
 	if resp := support.post(a, confirm); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ask: %d %.300s", resp.StatusCode, support.body)
@@ -580,4 +556,16 @@ func TestApprovalThrottleAndExpiry(t *testing.T) {
 	if !strings.Contains(dom(admin.body).Find("#refunds").Text(), "Expired: nobody decided within 7 days") {
 		t.Error("the sale page does not say the request expired")
 	}
+}
+
+// sendRefundForm opens the sale page as b and sends invoice inv's refund
+// form; b's page is then the confirmation, or the form with its errors.
+func sendRefundForm(t *testing.T, b *browser, sale, inv, amount, category, comment string) {
+	t.Helper()
+	b.get("/sales/" + sale)
+	action, f := formIn(t, b.body, "#refund-"+inv)
+	f.Set("refund_amount", amount)
+	f.Set("refund_category", category)
+	f.Set("refund_comment", comment)
+	b.post(action, f)
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -62,4 +63,38 @@ func (w *web) sendConfirmed(c echo.Context, wr *writer, build func(echo.Context)
 	}
 	x.Page.Error, x.Page.Key = out.Message(), NewFormKey()
 	return w.render(c, out.Status(), x.Title, components.ConfirmPage(x.Page), nil)
+}
+
+// deletion is a resource's confirmed delete: read fetches the record the
+// path names (its key even when the answer is a 404), build makes the
+// confirmed write of it (v nil when the record is gone).
+type deletion[T any] struct {
+	read  func(echo.Context) (*T, string, error)
+	build func(c echo.Context, key string, v *T) confirmed
+}
+
+// shown is the delete as its confirmation page shows it: a record
+// 2Checkout does not know is a 404.
+func (d deletion[T]) shown(c echo.Context) (confirmed, error) {
+	v, key, err := d.read(c)
+	if err != nil {
+		return confirmed{}, err
+	}
+	return d.build(c, key, v), nil
+}
+
+// sent is the delete as its form is sent. The record is read as it was,
+// for the audit log and the messages; a resend of a delete that went
+// through (the back button, a lost answer) finds nothing, which is fine:
+// the write path answers it with the first outcome instead of a 404.
+func (d deletion[T]) sent(c echo.Context) (confirmed, error) {
+	v, key, err := d.read(c)
+	var he *echo.HTTPError
+	if errors.As(err, &he) && he.Code == http.StatusNotFound && key != "" {
+		return d.build(c, key, nil), nil
+	}
+	if err != nil {
+		return confirmed{}, err
+	}
+	return d.build(c, key, v), nil
 }

@@ -33,7 +33,7 @@ func TestCustomRoles(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/roles/refunds-only" {
 		t.Fatalf("create: %d %q %.300s", resp.StatusCode, resp.Header.Get("Location"), admin.body)
 	}
-	if len(auditActions(t, h, "roles.create")) != 1 {
+	if len(auditRows(t, h, "roles.create")) != 1 {
 		t.Error("no audit entry for the new role")
 	}
 	// The team page offers it, and takes it.
@@ -111,7 +111,7 @@ func TestCustomRoles(t *testing.T) {
 	if resp := admin.get("/roles/refunds-only"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("deleted role: %d", resp.StatusCode)
 	}
-	if got := auditActions(t, h, "roles.delete"); len(got) != 2 {
+	if got := auditRows(t, h, "roles.delete"); len(got) != 2 {
 		t.Errorf("audit: %d delete entries, want the refusal and the deletion", len(got))
 	}
 

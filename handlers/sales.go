@@ -116,13 +116,19 @@ func (h *salesHandler) readSale(c echo.Context, id string) (*apiclient.Sale, err
 	return sale, err
 }
 
-// show is the sale page.
-func (h *salesHandler) show(c echo.Context) error {
+// saleOfPath reads the sale whose number is in the path.
+func (h *salesHandler) saleOfPath(c echo.Context) (string, *apiclient.Sale, error) {
 	id, err := pathID(c, "id")
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	sale, err := h.readSale(c, id)
+	return id, sale, err
+}
+
+// show is the sale page.
+func (h *salesHandler) show(c echo.Context) error {
+	id, sale, err := h.saleOfPath(c)
 	if err != nil {
 		return err
 	}

@@ -93,11 +93,7 @@ func stopNote(sale *apiclient.Sale, product string) string {
 
 // subscriptions reads the sale of the path and its recurring line items.
 func (h *salesHandler) subscriptions(c echo.Context) (string, []money.Subscription, error) {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return "", nil, err
-	}
-	sale, err := h.readSale(c, id)
+	id, sale, err := h.saleOfPath(c)
 	if err != nil {
 		return "", nil, err
 	}

@@ -16,11 +16,7 @@ import (
 // yet shipped, with the sale number as a Code 128 barcode drawn on the
 // server, so the packer scans it on the ship screen.
 func (h *salesHandler) slip(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	sale, err := h.readSale(c, id)
+	id, sale, err := h.saleOfPath(c)
 	if err != nil {
 		return err
 	}

@@ -75,10 +75,7 @@ func withToken(v url.Values, tok string) url.Values {
 }
 
 func TestLoginCSRF(t *testing.T) {
-	h := newHarness(t)
-	u, pw, _ := h.addUser("sam@example.com", "support", false)
-	b := h.browser()
-	b.get("/login")
+	_, u, pw, b := atSignIn(t)
 	resp := b.postRaw("/login", url.Values{"email": {u.Email}, "password": {pw}, "_csrf": {b.csrf}}, "Sec-Fetch-Site", "cross-site")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-site login: %d", resp.StatusCode)
@@ -100,10 +97,7 @@ func sessionCookie(b *browser) *http.Cookie {
 }
 
 func TestSessionFixationAndLogoutReplay(t *testing.T) {
-	h := newHarness(t)
-	u, pw, _ := h.addUser("sam@example.com", "support", false)
-	b := h.browser()
-	b.get("/login")
+	h, u, pw, b := atSignIn(t)
 	before := sessionCookie(b)
 	if before == nil {
 		t.Fatal("no cookie before sign-in")
@@ -369,10 +363,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 }
 
 func TestBruteForceIsThrottledWithTheSameMessage(t *testing.T) {
-	h := newHarness(t)
-	u, pw, _ := h.addUser("sam@example.com", "support", false)
-	b := h.browser()
-	b.get("/login")
+	h, u, pw, b := atSignIn(t)
 	var bodies []string
 	for i := 0; i < 5; i++ {
 		resp := b.post("/login", url.Values{"email": {u.Email}, "password": {"wrong password " + itoa(int64(i))}})
@@ -479,19 +470,20 @@ func TestTOTPCodeCannotBeReused(t *testing.T) {
 	h := newHarness(t)
 	u, pw, secret := h.addUser("ada@example.com", "admin", true)
 	code, _ := auth.TOTPCode(secret, h.clock.Now())
-	b := h.browser()
-	b.get("/login")
-	b.post("/login", url.Values{"email": {u.Email}, "password": {pw}})
-	b.get("/login/2fa")
-	if resp := b.post("/login/2fa", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
+	// signIn gives the password, then the code, in a new browser.
+	signIn := func() (*browser, *http.Response) {
+		b := h.browser()
+		b.get("/login")
+		b.post("/login", url.Values{"email": {u.Email}, "password": {pw}})
+		b.get("/login/2fa")
+		return b, b.post("/login/2fa", url.Values{"code": {code}})
+	}
+	if _, resp := signIn(); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first use: %d", resp.StatusCode)
 	}
 	// A second browser within the same 30 seconds, same code.
-	b2 := h.browser()
-	b2.get("/login")
-	b2.post("/login", url.Values{"email": {u.Email}, "password": {pw}})
-	b2.get("/login/2fa")
-	if resp := b2.post("/login/2fa", url.Values{"code": {code}}); resp.StatusCode != http.StatusUnauthorized {
+	b2, resp := signIn()
+	if resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("reused code: %d", resp.StatusCode)
 	}
 	if resp := b2.get("/"); classify(resp) == allowed {

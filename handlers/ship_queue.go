@@ -205,7 +205,7 @@ func (h *queueHandler) entry(e pickqueue.Entry) shippage.QueueEntry {
 		URL:      withQuery(h.paths.Ship(), url.Values{"sale": {e.SaleID}}),
 		SlipURL:  h.paths.SaleSlip(e.SaleID),
 		Customer: inert(orDash(e.Customer)), Destination: inert(e.Destination), Items: inert(items),
-		Age: age(e.Age), Placed: e.Placed.In(h.loc).Format("2006-01-02 15:04 MST"), Fraud: e.Fraud.String()}
+		Age: roughly(e.Age), Placed: e.Placed.In(h.loc).Format("2006-01-02 15:04 MST"), Fraud: e.Fraud.String()}
 }
 
 // sourceText says which source fills the list, for the page and the
@@ -228,17 +228,4 @@ func sourceText(s pickqueue.Source, loc *time.Location) (text, kind string) {
 		text += " Last attempt at " + at(s.LastRun) + "."
 	}
 	return text, "warn"
-}
-
-// age says how long a parcel has waited, roughly.
-func age(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "under a minute"
-	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute")
-	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour")
-	}
-	return plural(int(d/(24*time.Hour)), "day")
 }

@@ -76,10 +76,7 @@ func auditRows(t *testing.T, h *harness, action string) []store.AuditEntry {
 // one key derivation; the others are refused without any. The right password
 // is then refused alike until the window has passed.
 func TestSignInBurstChecksAtMostTheLimit(t *testing.T) {
-	h := newHarness(t)
-	u, pw, _ := h.addUser("sam@example.com", "support", false)
-	b := h.browser()
-	b.get("/login")
+	h, u, pw, b := atSignIn(t)
 	before := h.hasher.Derivations()
 	answers := b.burst(t, 100, "/login", func(i int) url.Values {
 		return url.Values{"email": {u.Email}, "password": {"wrong password " + itoa(int64(i))}}

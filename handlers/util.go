@@ -17,6 +17,28 @@ func itoa64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func userTarget(id int64) string { return "user:" + itoa64(id) }
 
+// plural counts a word in English: "1 parcel", "3 parcels".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return itoa(n) + " " + word + "s"
+}
+
+// roughly says how long something has waited in the unit a person would
+// use: a parcel on the pick list, a refund awaiting approval.
+func roughly(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour")
+	}
+	return plural(int(d/(24*time.Hour)), "day")
+}
+
 // formatTime shows a time in UTC, the zone the audit log and the API use.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
