@@ -287,12 +287,7 @@ func couponBefore(cp *apiclient.Coupon) url.Values {
 	return v
 }
 
+// deletion is the coupon delete's confirmation page and its send.
 func (h *couponsHandler) deletion() deletion[apiclient.Coupon] {
-	return deletion[apiclient.Coupon]{read: h.coupon, build: h.couponRemoval}
-}
-func (h *couponsHandler) confirmDelete(c echo.Context) error {
-	return h.showConfirmation(c, h.deletion().shown)
-}
-func (h *couponsHandler) delete(c echo.Context) error {
-	return h.sendConfirmed(c, h.wr, h.deletion().sent)
+	return deletion[apiclient.Coupon]{h.web, h.wr, h.coupon, h.couponRemoval}
 }

@@ -180,12 +180,7 @@ func (h *optionsHandler) valueRow(c echo.Context) error {
 	return h.renderFragment(c, http.StatusOK, optionspage.RowFragment(row, itoa(i+1)))
 }
 
+// deletion is the option delete's confirmation page and its send.
 func (h *optionsHandler) deletion() deletion[apiclient.Option] {
-	return deletion[apiclient.Option]{read: h.option, build: h.optionRemoval}
-}
-func (h *optionsHandler) confirmDelete(c echo.Context) error {
-	return h.showConfirmation(c, h.deletion().shown)
-}
-func (h *optionsHandler) delete(c echo.Context) error {
-	return h.sendConfirmed(c, h.wr, h.deletion().sent)
+	return deletion[apiclient.Option]{h.web, h.wr, h.option, h.optionRemoval}
 }

@@ -36,12 +36,7 @@ func (h *productsHandler) productRemoval(c echo.Context, id string, p *apiclient
 	return x
 }
 
+// deletion is the product delete's confirmation page and its send.
 func (h *productsHandler) deletion() deletion[apiclient.Product] {
-	return deletion[apiclient.Product]{read: h.productOf, build: h.productRemoval}
-}
-func (h *productsHandler) confirmDelete(c echo.Context) error {
-	return h.showConfirmation(c, h.deletion().shown)
-}
-func (h *productsHandler) delete(c echo.Context) error {
-	return h.sendConfirmed(c, h.wr, h.deletion().sent)
+	return deletion[apiclient.Product]{h.web, h.wr, h.productOf, h.productRemoval}
 }

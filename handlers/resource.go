@@ -69,9 +69,17 @@ func (w *web) sendConfirmed(c echo.Context, wr *writer, build func(echo.Context)
 // path names (its key even when the answer is a 404), build makes the
 // confirmed write of it (v nil when the record is gone).
 type deletion[T any] struct {
+	w     *web
+	wr    *writer
 	read  func(echo.Context) (*T, string, error)
 	build func(c echo.Context, key string, v *T) confirmed
 }
+
+// confirm is the GET handler: the confirmation page.
+func (d deletion[T]) confirm(c echo.Context) error { return d.w.showConfirmation(c, d.shown) }
+
+// send is the POST handler: the delete through the write path.
+func (d deletion[T]) send(c echo.Context) error { return d.w.sendConfirmed(c, d.wr, d.sent) }
 
 // shown is the delete as its confirmation page shows it: a record
 // 2Checkout does not know is a 404.

@@ -109,8 +109,8 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/products/:id", "products.show", auth.ProductsView, products.show},
 		{get, "/products/:id/edit", "products.edit", auth.ProductsEdit, products.editForm},
 		{post, "/products/:id", "products.update", auth.ProductsEdit, products.update},
-		{get, "/products/:id/delete", "products.confirm-removal", auth.ProductsDelete, products.confirmDelete},
-		{post, "/products/:id/delete", "products.delete", auth.ProductsDelete, products.delete},
+		{get, "/products/:id/delete", "products.confirm-removal", auth.ProductsDelete, products.deletion().confirm},
+		{post, "/products/:id/delete", "products.delete", auth.ProductsDelete, products.deletion().send},
 
 		{get, "/options", "options.list", auth.OptionsView, options.list},
 		{get, "/options/new", "options.new", auth.OptionsEdit, options.newForm},
@@ -119,8 +119,8 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/options/:id", "options.show", auth.OptionsView, options.show},
 		{get, "/options/:id/edit", "options.edit", auth.OptionsEdit, options.editForm},
 		{post, "/options/:id", "options.update", auth.OptionsEdit, options.update},
-		{get, "/options/:id/delete", "options.confirm-removal", auth.OptionsDelete, options.confirmDelete},
-		{post, "/options/:id/delete", "options.delete", auth.OptionsDelete, options.delete},
+		{get, "/options/:id/delete", "options.confirm-removal", auth.OptionsDelete, options.deletion().confirm},
+		{post, "/options/:id/delete", "options.delete", auth.OptionsDelete, options.deletion().send},
 
 		{get, "/coupons", "coupons.list", auth.CouponsView, coupons.list},
 		{get, "/coupons/new", "coupons.new", auth.CouponsEdit, coupons.newForm},
@@ -128,8 +128,8 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/coupons/:code", "coupons.show", auth.CouponsView, coupons.show},
 		{get, "/coupons/:code/edit", "coupons.edit", auth.CouponsEdit, coupons.editForm},
 		{post, "/coupons/:code", "coupons.update", auth.CouponsEdit, coupons.update},
-		{get, "/coupons/:code/delete", "coupons.confirm-removal", auth.CouponsDelete, coupons.confirmDelete},
-		{post, "/coupons/:code/delete", "coupons.delete", auth.CouponsDelete, coupons.delete},
+		{get, "/coupons/:code/delete", "coupons.confirm-removal", auth.CouponsDelete, coupons.deletion().confirm},
+		{post, "/coupons/:code/delete", "coupons.delete", auth.CouponsDelete, coupons.deletion().send},
 
 		{get, "/sales", "sales.list", auth.SalesView, sales.list},
 		{get, "/sales/:id", "sales.show", auth.SalesView, sales.show},
