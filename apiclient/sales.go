@@ -169,6 +169,18 @@ type Lineitem struct {
 	Options                     []LineitemOption `json:"options"`
 }
 
+// Fee reports a Tax Fee or Shipping Fee line: the API types it "product"
+// like goods, but it names no product and no installment (admin-api.md 4.1).
+func (li *Lineitem) Fee() bool {
+	return li.Type.Value == "product" && li.ProductID.Blank() && li.VendorProductID.Blank() && li.Installment.Blank()
+}
+
+// Goods reports a line of physical goods, something to pack: a product
+// line that is not a fee and not marked intangible.
+func (li *Lineitem) Goods() bool {
+	return li.Type.Value == "product" && !li.Fee() && li.ProductTangible.Value != "N"
+}
+
 // Billing is a line item's billing state, including its recurrence.
 type Billing struct {
 	BillingID      Text `json:"billing_id"`

@@ -56,7 +56,7 @@ func packingSlip(p paths, id string, sale *apiclient.Sale) (salespage.Slip, erro
 		}
 		parcel := salespage.SlipParcel{InvoiceID: inv.InvoiceID.Value}
 		for _, li := range inv.Lineitems {
-			if !packable(li) {
+			if !li.Goods() {
 				continue
 			}
 			it := salespage.SlipItem{Name: inert(li.ProductName.Or("item"))}
@@ -76,14 +76,4 @@ func packingSlip(p paths, id string, sale *apiclient.Sale) (salespage.Slip, erro
 		v.ShipTo[i] = inert(v.ShipTo[i])
 	}
 	return v, nil
-}
-
-// packable reports whether a line is goods to put in the parcel: a
-// product, not marked intangible, and not a fee (the API lists tax and
-// shipping fees as products with no vendor product id and no installment).
-func packable(li apiclient.Lineitem) bool {
-	if li.Type.Value != "product" || li.ProductTangible.Value == "N" {
-		return false
-	}
-	return !li.VendorProductID.Blank() || !li.Installment.Blank()
 }

@@ -153,7 +153,7 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 			}
 		}
 		for _, li := range inv.Lineitems {
-			if li.Type.Value == "product" && li.ProductTangible.Value != "N" && !shipped {
+			if li.Goods() && !shipped {
 				card.Items = append(card.Items, lineitemLabel(li))
 			}
 		}
@@ -190,7 +190,7 @@ func customerName(sale *apiclient.Sale) string {
 func itemSummary(inv apiclient.Invoice) string {
 	n := 0
 	for _, li := range inv.Lineitems {
-		if li.Type.Value == "product" {
+		if li.Type.Value == "product" && !li.Fee() {
 			n++
 		}
 	}

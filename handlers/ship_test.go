@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"backoffice/apiclient"
 	"backoffice/sandbox"
 )
@@ -299,5 +301,25 @@ func TestShipIsForFulfilment(t *testing.T) {
 		if resp := b.get("/ship"); resp.StatusCode != want {
 			t.Errorf("%s: %d, want %d", role, resp.StatusCode, want)
 		}
+	}
+}
+
+// The card lists what goes in the parcel: the goods, never the tax or
+// shipping fee lines that the API types "product" like goods.
+func TestShipCardListsGoodsNotFees(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("fulfilment")
+	fx := h.sb.SaleFixtures()
+	for _, sale := range fx.ScanToShip[:3] {
+		b.get("/ship?sale=" + sale)
+		items := dom(b.body).Find("ul.items li")
+		if items.Length() == 0 {
+			t.Fatalf("sale %s: the card lists no items", sale)
+		}
+		items.Each(func(_ int, li *goquery.Selection) {
+			if name := li.Text(); strings.Contains(name, "Shipping Fee") || strings.Contains(name, "Tax Fee") {
+				t.Errorf("sale %s: the card lists the fee line %q as an item", sale, name)
+			}
+		})
 	}
 }

@@ -179,7 +179,7 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 	iv.FullyRefunded = iv.Known && (allShown || left == 0)
 
 	for _, li := range inv.Lineitems {
-		lr := LineRefund{LineitemID: li.LineitemID.Value, Name: li.ProductName.Value, Type: li.Type.Value, Fee: feeLine(&li)}
+		lr := LineRefund{LineitemID: li.LineitemID.Value, Name: li.ProductName.Value, Type: li.Type.Value, Fee: li.Fee()}
 		amount, ok := ParseAPI(li.VendorAmount)
 		lr.Amount = money(amount)
 		lr.Refunded = shown[lr.LineitemID] || sent[lr.LineitemID]
@@ -206,13 +206,6 @@ func assessInvoice(s *apiclient.Sale, inv *apiclient.Invoice, now time.Time, cur
 		iv.Lineitems = append(iv.Lineitems, lr)
 	}
 	return iv
-}
-
-// feeLine tells a Tax Fee or Shipping Fee line item from goods: the API
-// types both "product", but a fee names no product and no installment
-// (admin-api.md 4.1).
-func feeLine(li *apiclient.Lineitem) bool {
-	return li.Type.Value == "product" && li.ProductID.Blank() && li.VendorProductID.Blank() && li.Installment.Blank()
 }
 
 // customerName is who a refund goes to, for sentences: the invoice's

@@ -492,6 +492,9 @@ func destination(sh *apiclient.Shipping) string {
 func items(products []apiclient.Lineitem) []string {
 	var out []string
 	for _, li := range products {
+		if li.Fee() {
+			continue // a parcel holds goods; the shipping fee is not packed
+		}
 		name := strings.TrimSpace(li.ProductName.Value)
 		var opts []string
 		for _, o := range li.Options {
