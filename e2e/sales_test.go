@@ -135,7 +135,7 @@ func TestFulfilmentShipsOneOfTwoInvoices(t *testing.T) {
 			if got := path(page); got != "/sales/"+sale {
 				t.Fatalf("the sale number led to %s", got)
 			}
-			tracking := "1Z999AA1012345678" + map[bool]string{true: "4", false: "5"}[js]
+			tracking := upsNumber(t, map[bool]int{true: 200, false: 201}[js])
 			page.MustElement(`select[name="invoice_id"]`).MustSelect("Invoice " + inv[0])
 			fill(page, "tracking", tracking)
 			submit(page, `form[action="/sales/`+sale+`/ship"] button[type=submit]`)

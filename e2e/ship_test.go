@@ -93,7 +93,7 @@ func TestScannerShipsThreeParcelsWithoutAClick(t *testing.T) {
 	}
 	api := p.API(t)
 	for i, sale := range fx.ScanToShip[:3] {
-		tracking := "1ZSCAN00000000000" + string(rune('A'+i))
+		tracking := upsNumber(t, 100+i)
 		scan(page, sale)
 		waitFor(t, page, "#card-title", sale)
 		if !waitFocus(page, "f-tracking") {

@@ -196,7 +196,7 @@ func TestINSOutOfOrderNeverMovesBack(t *testing.T) {
 	if strings.Contains(b.body, "data-hold") || strings.Contains(b.body, "data-fraud-unknown") {
 		t.Fatalf("the late 'wait' put the sale back on hold: %.600s", between(b.body, `id="card-title"`, "</form>"))
 	}
-	resp := b.post("/ship", url.Values{"sale": {sale}, "tracking": {"1ZORDER0000000001"}, "_idem": {formKey(t, b.body)}}, hx, "true")
+	resp := b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {sale}, "tracking": {"1ZORDER0000000001"}, "_idem": {formKey(t, b.body)}}, hx, "true")
 	if resp.StatusCode != http.StatusOK || shippedWith(t, h, sale, "") != "1ZORDER0000000001" {
 		t.Errorf("a sale that passed review was not shipped: %d", resp.StatusCode)
 	}
@@ -220,7 +220,7 @@ func TestFraudHoldRefusesToShip(t *testing.T) {
 	if !strings.Contains(packer.body, "On hold, do not ship.") || strings.Contains(packer.body, `name="override_hold"`) {
 		t.Fatalf("the card does not show the hold (or offers the packer an override): %.800s", packer.body)
 	}
-	resp := packer.post("/ship", url.Values{"sale": {held}, "tracking": {"1ZHELD00000000001"}, "override_hold": {"1"},
+	resp := packer.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {held}, "tracking": {"1ZHELD00000000001"}, "override_hold": {"1"},
 		"override_reason": {"trust me"}, "_idem": {formKey(t, packer.body)}}, hx, "true")
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(packer.body, "fraud review has not passed") {
 		t.Errorf("/ship: %d, %.600s", resp.StatusCode, packer.body)
@@ -231,19 +231,19 @@ func TestFraudHoldRefusesToShip(t *testing.T) {
 	if !strings.Contains(admin.body, `name="override_hold"`) {
 		t.Fatal("the sale page offers the admin no override")
 	}
-	resp = admin.post("/sales/"+held+"/ship", url.Values{"tracking": {"1ZHELD00000000002"}, "_idem": {key}})
+	resp = admin.post("/sales/"+held+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZHELD00000000002"}, "_idem": {key}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(admin.body, "Do not ship sale "+held) {
 		t.Errorf("sale page without the tick: %d", resp.StatusCode)
 	}
 	if n := h.sb.Calls("mark_shipped"); n != 0 {
 		t.Fatalf("%d mark_shipped calls reached 2Checkout for a held sale", n)
 	}
-	resp = admin.post("/sales/"+held+"/ship", url.Values{"tracking": {"1ZHELD00000000003"}, "override_hold": {"1"},
+	resp = admin.post("/sales/"+held+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZHELD00000000003"}, "override_hold": {"1"},
 		"_idem": {saleFormKey(t, admin.body, "/sales/"+held+"/ship")}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(admin.body, "say why") {
 		t.Errorf("override without a reason: %d", resp.StatusCode)
 	}
-	resp = admin.post("/sales/"+held+"/ship", url.Values{"tracking": {"1ZHELD00000000004"}, "override_hold": {"1"},
+	resp = admin.post("/sales/"+held+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZHELD00000000004"}, "override_hold": {"1"},
 		"override_reason": {"Called the buyer, identity checked"}, "_idem": {saleFormKey(t, admin.body, "/sales/"+held+"/ship")}})
 	if resp.StatusCode != http.StatusSeeOther || shippedWith(t, h, held, "") != "1ZHELD00000000004" {
 		t.Fatalf("override with a reason: %d", resp.StatusCode)
@@ -261,7 +261,7 @@ func TestFraudHoldRefusesToShip(t *testing.T) {
 	if !strings.Contains(packer.body, "status unknown") || strings.Contains(packer.body, "data-hold") {
 		t.Errorf("a sale with no message does not say its status is unknown")
 	}
-	resp = packer.post("/ship", url.Values{"sale": {unknown}, "tracking": {"1ZUNKN00000000001"}, "_idem": {formKey(t, packer.body)}}, hx, "true")
+	resp = packer.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {unknown}, "tracking": {"1ZUNKN00000000001"}, "_idem": {formKey(t, packer.body)}}, hx, "true")
 	if resp.StatusCode != http.StatusOK || shippedWith(t, h, unknown, "") == "" {
 		t.Errorf("an unknown fraud status blocked shipping: %d", resp.StatusCode)
 	}
@@ -377,7 +377,7 @@ func TestPickListFromINS(t *testing.T) {
 
 	// Shipped through the panel: it leaves the list at once.
 	b.get("/ship?sale="+ready, hx, "true")
-	b.post("/ship", url.Values{"sale": {ready}, "tracking": {"1ZQUEUE0000000001"}, "_idem": {formKey(t, b.body)}}, hx, "true")
+	b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {ready}, "tracking": {"1ZQUEUE0000000001"}, "_idem": {formKey(t, b.body)}}, hx, "true")
 	ev = next(`data-sale="` + held + `"`)
 	if strings.Contains(ev, `data-sale="`+ready+`"`) {
 		t.Error("a shipped parcel is still on the list")

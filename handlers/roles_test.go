@@ -64,7 +64,7 @@ func TestCustomRoles(t *testing.T) {
 	if dom(holder.body).Find(`form[action$="/ship"]`).Length() != 0 {
 		t.Error("the holder is offered to ship")
 	}
-	if resp := holder.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"tracking": {"1Z999"}}); resp.StatusCode != http.StatusForbidden {
+	if resp := holder.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z999"}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("shipping as the holder: %d", resp.StatusCode)
 	}
 	holder.get("/")

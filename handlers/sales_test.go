@@ -458,7 +458,7 @@ func TestSaleIDsAreCheckedBeforeCallingUpstream(t *testing.T) {
 		if resp := b.post("/sales/"+id+"/comments", url.Values{"comment": {"hi"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST /sales/%s/comments: %d", id, resp.StatusCode)
 		}
-		if resp := b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1Z"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode != http.StatusNotFound {
+		if resp := b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST /sales/%s/ship: %d", id, resp.StatusCode)
 		}
 		if h.sb.Calls("detail_sale") != before {
@@ -628,14 +628,14 @@ func TestSaleCommentNeedsThePermission(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%s commented: %d", role, resp.StatusCode)
 		}
-		resp = b.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}})
+		resp = b.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}})
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("%s shipped: %d", role, resp.StatusCode)
 		}
 	}
 	b, _ := h.signedInAs("support")
 	b.get("/sales/" + fx.TangibleOneInvoice)
-	if resp := b.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode != http.StatusForbidden {
+	if resp := b.post("/sales/"+fx.TangibleOneInvoice+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("support shipped: %d", resp.StatusCode)
 	}
 	if h.sb.Calls("create_comment")+h.sb.Calls("mark_shipped") != 0 {
@@ -740,7 +740,7 @@ func TestSaleShipTwoInvoices(t *testing.T) {
 		t.Error("notifying the customer is not on by default")
 	}
 	// Without an invoice: refused in the panel.
-	resp := b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1Z999AA10123456784"}, "notify": {"1"}, "_idem": {key}})
+	resp := b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z999AA10123456784"}, "notify": {"1"}, "_idem": {key}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, `id="f-invoice_id-err">Choose the invoice`) {
 		t.Errorf("no invoice: %d %.500s", resp.StatusCode, b.body)
 	}
@@ -752,13 +752,13 @@ func TestSaleShipTwoInvoices(t *testing.T) {
 	}
 	// An invoice of another sale is refused too.
 	other := fx.Invoices[fx.TangibleOneInvoice][0]
-	b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1Z"}, "invoice_id": {other}, "_idem": {saleFormKey(t, b.body, "/sales/"+id+"/ship")}})
+	b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z"}, "invoice_id": {other}, "_idem": {saleFormKey(t, b.body, "/sales/"+id+"/ship")}})
 	if !strings.Contains(b.body, "Invoice "+other+" is not part of this sale.") || h.sb.Calls("mark_shipped") != 0 {
 		t.Error("an invoice of another sale was accepted")
 	}
 	// The first invoice.
 	key = openSale(t, b, id, "ship")
-	resp = b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1Z999AA10123456784"}, "invoice_id": {inv[0]}, "notify": {"1"}, "_idem": {key}})
+	resp = b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z999AA10123456784"}, "invoice_id": {inv[0]}, "notify": {"1"}, "_idem": {key}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sales/"+id {
 		t.Fatalf("ship: %d %.500s", resp.StatusCode, b.body)
 	}
@@ -792,12 +792,12 @@ func TestSaleShipMessages(t *testing.T) {
 	if strings.Contains(b.body, "/sales/"+fx.Intangible+"/ship\"") {
 		t.Error("a ship form is offered for digital goods")
 	}
-	resp := b.post("/sales/"+fx.Intangible+"/ship", url.Values{"tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}})
+	resp := b.post("/sales/"+fx.Intangible+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z1"}, "_idem": {handlers.NewFormKey()}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, "Nothing to ship: this sale has no physical goods.") {
 		t.Errorf("intangible: %d %.400s", resp.StatusCode, b.body)
 	}
 	// Already shipped: not a failure.
-	resp = b.post("/sales/"+fx.Shipped+"/ship", url.Values{"tracking": {"1Z2"}, "_idem": {handlers.NewFormKey()}})
+	resp = b.post("/sales/"+fx.Shipped+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z2"}, "_idem": {handlers.NewFormKey()}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("already shipped: %d", resp.StatusCode)
 	}
@@ -811,13 +811,13 @@ func TestSaleShipMessages(t *testing.T) {
 		fx.ReauthFailed:  "could not reauthorize the payment",
 	} {
 		key := openSale(t, b, sale, "ship")
-		resp := b.post("/sales/"+sale+"/ship", url.Values{"tracking": {"TRK-1"}, "reauthorize": {"1"}, "_idem": {key}})
+		resp := b.post("/sales/"+sale+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"TRK-1"}, "reauthorize": {"1"}, "_idem": {key}})
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, want) || !strings.Contains(b.body, `value="TRK-1"`) {
 			t.Errorf("sale %s: %d, want %q: %.400s", sale, resp.StatusCode, want, b.body)
 		}
 	}
 	key := openSale(t, b, fx.ReauthFailed, "ship")
-	b.post("/sales/"+fx.ReauthFailed+"/ship", url.Values{"tracking": {"TRK-1"}, "reauthorize": {"1"}, "_idem": {key}})
+	b.post("/sales/"+fx.ReauthFailed+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"TRK-1"}, "reauthorize": {"1"}, "_idem": {key}})
 	if !strings.Contains(b.body, "already reauthorized today") {
 		t.Errorf("TOO_SOON not explained: %.400s", b.body)
 	}
@@ -827,14 +827,14 @@ func TestSaleShipMessages(t *testing.T) {
 		form url.Values
 		msg  string
 	}{
-		{url.Values{"tracking": {""}}, "Tracking number is required."},
-		{url.Values{"tracking": {"   "}}, "Tracking number is required."},
-		{url.Values{"tracking": {"1Z<b>"}}, "may contain only letters"},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {""}}, "Tracking number is required."},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"   "}}, "Tracking number is required."},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z<b>"}}, "may contain only letters"},
 		{url.Values{"tracking": {strings.Repeat("9", 65)}}, "at most 64 are allowed"},
-		{url.Values{"tracking": {"1Z\n2"}}, "control characters"},
-		{url.Values{"tracking": {"1Z", "2Z"}}, "sent more than once"},
-		{url.Values{"tracking": {"1Z"}, "comment": {strings.Repeat("c", 256)}}, "at most 255 are allowed"},
-		{url.Values{"tracking": {"1Z"}, "comment": {"<hi>"}}, html.EscapeString(`may not contain "<" or ">"`)},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z\n2"}}, "control characters"},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z", "2Z"}}, "sent more than once"},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z"}, "comment": {strings.Repeat("c", 256)}}, "at most 255 are allowed"},
+		{url.Values{"confirm_tracking": {"1"}, "tracking": {"1Z"}, "comment": {"<hi>"}}, html.EscapeString(`may not contain "<" or ">"`)},
 	} {
 		tc.form.Set("_idem", openSale(t, b, fx.TangibleOneInvoice, "ship"))
 		resp := b.post("/sales/"+fx.TangibleOneInvoice+"/ship", tc.form)
@@ -856,7 +856,7 @@ func TestSaleShipUpstreamFailures(t *testing.T) {
 	// INTERNAL_ERROR: explained, form kept, sent once.
 	h.sb.SetFaults(sandbox.Faults{ForceError: map[string]string{"mark_shipped": "INTERNAL_ERROR"}})
 	key := openSale(t, b, id, "ship")
-	resp := b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1ZKEEP"}, "notify": {"1"}, "_idem": {key}})
+	resp := b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZKEEP"}, "notify": {"1"}, "_idem": {key}})
 	if resp.StatusCode != http.StatusBadGateway || !strings.Contains(b.body, "internal error") || !strings.Contains(b.body, `value="1ZKEEP"`) {
 		t.Errorf("internal error: %d %.600s", resp.StatusCode, b.body)
 	}
@@ -870,7 +870,7 @@ func TestSaleShipUpstreamFailures(t *testing.T) {
 	// A hanging upstream: the outcome is unknown, and the page says so.
 	h.sb.SetFaults(sandbox.Faults{Latency: time.Second})
 	key = saleFormKey(t, b.body, "/sales/"+id+"/ship")
-	resp = b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1ZHANG"}, "notify": {"1"}, "_idem": {key}})
+	resp = b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZHANG"}, "notify": {"1"}, "_idem": {key}})
 	inv := fx.Invoices[id][0]
 	if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(b.body, "Outcome unknown: 2Checkout did not answer in time, so it is not known whether invoice "+inv+" of sale "+id+" was marked shipped") ||
 		!strings.Contains(b.body, "Reload sale "+id+" to check") {
@@ -884,7 +884,7 @@ func TestSaleShipUpstreamFailures(t *testing.T) {
 	}
 	// Sending the same form again does not send again.
 	h.sb.SetFaults(sandbox.Faults{})
-	b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1ZHANG"}, "notify": {"1"}, "_idem": {key}})
+	b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZHANG"}, "notify": {"1"}, "_idem": {key}})
 	if n := h.sb.Calls("mark_shipped"); n != 2 || !strings.Contains(b.body, "not known whether") {
 		t.Errorf("a repeat of the unknown write: %d calls", n)
 	}
@@ -901,13 +901,13 @@ func TestSaleShipUpstreamFailures(t *testing.T) {
 		return apiAnswer(400, "application/json", `{"errors":[{"code":"PARAMETER_INVALID","message":"Invalid value for parameter: tracking_number","parameter":"tracking_number"}]}`)
 	})
 	key = openSale(t, b, id, "ship")
-	resp = b.post("/sales/"+id+"/ship", url.Values{"tracking": {"1ZODD"}, "_idem": {key}})
+	resp = b.post("/sales/"+id+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZODD"}, "_idem": {key}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, `id="f-tracking-err">2Checkout did not accept this value`) {
 		t.Errorf("tracking error not next to the field: %d %.500s", resp.StatusCode, b.body)
 	}
 	two := fx.TangibleTwoInvoices
 	key = openSale(t, b, two, "ship")
-	b.post("/sales/"+two+"/ship", url.Values{"tracking": {"1ZODD"}, "invoice_id": {fx.Invoices[two][1]}, "_idem": {key}})
+	b.post("/sales/"+two+"/ship", url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZODD"}, "invoice_id": {fx.Invoices[two][1]}, "_idem": {key}})
 	if !strings.Contains(b.body, `id="f-invoice_id-err">Choose the invoice`) {
 		t.Errorf("invoice_id error not next to the choice: %.500s", b.body)
 	}
@@ -924,7 +924,7 @@ func TestSaleShipPathIDWinsAndParallelSubmits(t *testing.T) {
 	target, other := fx.ScanToShip[0], fx.ScanToShip[1]
 	key := openSale(t, b, target, "ship")
 	h.sb.SetFaults(sandbox.Faults{Latency: 150 * time.Millisecond})
-	form := url.Values{"tracking": {"1ZPAR"}, "sale_id": {other}, "role": {"admin"}, "_idem": {key}}
+	form := url.Values{"confirm_tracking": {"1"}, "tracking": {"1ZPAR"}, "sale_id": {other}, "role": {"admin"}, "_idem": {key}}
 	var wg sync.WaitGroup
 	for range 2 {
 		wg.Go(func() {

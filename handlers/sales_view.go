@@ -10,6 +10,7 @@ import (
 	"backoffice/form"
 	"backoffice/templates/components"
 	salespage "backoffice/templates/pages/sales"
+	"backoffice/tracking"
 )
 
 // salesQuery is the sales search as the URL carries it: the filters and
@@ -189,6 +190,7 @@ func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors) *salespag
 func keepShipInput(f *salespage.ShipForm, req ShipRequest) {
 	f.Tracking, f.Comment, f.Notify, f.Reauthorize = req.Tracking, req.Comment, req.Notify, req.Reauthorize
 	f.Override, f.OverrideReason = req.Override, req.OverrideReason
+	f.AskTracking = req.AskConfirm
 	if req.InvoiceID == "" {
 		return
 	}
@@ -211,6 +213,12 @@ func invoiceView(inv apiclient.Invoice) salespage.Invoice {
 			Date: inert(sh.DateShipped.Or(inv.DateShipped.Or("")))}
 		if u := sh.TrackingURL.Or(""); webURL(u) {
 			iv.Shipping.TrackingURL = u
+		}
+		if m, ok := tracking.Identify(sh.TrackingNumber.Value); ok {
+			iv.Shipping.Carrier = m.Name()
+			if iv.Shipping.TrackingURL == "" {
+				iv.Shipping.TrackingURL = m.URL()
+			}
 		}
 	}
 	iv.Left = leftAfterRefunds(inv)

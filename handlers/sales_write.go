@@ -67,17 +67,26 @@ func (h *salesHandler) comment(c echo.Context) error {
 	return h.rerender(c, id, out.Status(), func(v *salespage.Detail) { v.Comment = f })
 }
 
+// invoiceIDs are the numbers of the sale's invoices.
+func invoiceIDs(sale *apiclient.Sale) []string {
+	ids := make([]string, 0, len(sale.Invoices))
+	for _, inv := range sale.Invoices {
+		ids = append(ids, inv.InvoiceID.Value)
+	}
+	return ids
+}
+
 // ship marks one invoice of the sale in the path shipped.
 func (h *salesHandler) ship(c echo.Context) error {
 	id, in, err := saleForm(c)
 	if err != nil {
 		return err
 	}
-	req := readShipRequest(in, id)
 	sale, err := h.readSale(c, id)
 	if err != nil {
 		return err
 	}
+	req := readShipRequest(in, id, invoiceIDs(sale)...)
 	if !in.Errors.Any() {
 		checkShipInvoice(in.Errors, sale, req.InvoiceID)
 	}

@@ -49,6 +49,7 @@ func (h *shipHandler) send(c echo.Context) error {
 		h.prepare(&s, sale, req.InvoiceID)
 		if s.Card != nil {
 			s.Card.Tracking, s.Card.Comment, s.Card.Reuse = req.Tracking, req.Comment, reuse
+			s.Card.AskTracking = req.AskConfirm
 			for k, v := range errs {
 				s.Card.Errors[k] = v
 			}
@@ -124,6 +125,9 @@ func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest
 	}
 	title := "Shipped: sale " + req.SaleID
 	detail := "Tracking " + req.Tracking
+	if req.Carrier != "" {
+		detail += " (" + req.Carrier + ")"
+	}
 	if req.InvoiceID != "" {
 		detail = "Invoice " + req.InvoiceID + " · " + detail
 	}

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,7 +16,22 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
+	"backoffice/tracking"
 )
+
+// upsNumber makes a valid UPS tracking number (right check digit),
+// different for each n, as a real label carries.
+func upsNumber(t *testing.T, n int) string {
+	t.Helper()
+	base := fmt.Sprintf("1ZHT%04d%09d", n, 312345) // 17 characters before the check digit
+	for d := '0'; d <= '9'; d++ {
+		if m, ok := tracking.Identify(base + string(d)); ok && m.Carrier == tracking.UPS {
+			return base + string(d)
+		}
+	}
+	t.Fatalf("no check digit makes %s a UPS number", base)
+	return ""
+}
 
 func formKey(t *testing.T, body string) string {
 	t.Helper()
@@ -28,7 +44,9 @@ const hx = "HX-Request"
 func lookupAndShip(t *testing.T, b *browser, sale, invoice, tracking string) *http.Response {
 	t.Helper()
 	b.get("/ship?sale="+sale+"&notify=1", hx, "true")
-	form := url.Values{"sale": {sale}, "tracking": {tracking}, "notify": {"1"}, "_idem": {formKey(t, b.body)}}
+	// The packer ticks that the label is right: these tests ship with
+	// labels of their own making, not carriers' numbers.
+	form := url.Values{"sale": {sale}, "tracking": {tracking}, "confirm_tracking": {"1"}, "notify": {"1"}, "_idem": {formKey(t, b.body)}}
 	if invoice != "" {
 		form.Set("invoice_id", invoice)
 	}
@@ -57,7 +75,7 @@ func TestShipScannerFlow(t *testing.T) {
 		t.Fatalf("screen: %d", resp.StatusCode)
 	}
 	for i, sale := range fx.ScanToShip[:3] {
-		tracking := "1Z999AA1000000000" + itoa(int64(i))
+		tracking := upsNumber(t, i)
 		b.get("/ship?sale="+sale, hx, "true")
 		if !strings.Contains(b.body, `id="f-tracking"`) || !strings.Contains(b.body, "data-focus autofocus") {
 			t.Fatalf("lookup of %s did not offer the tracking field: %.400s", sale, b.body)
@@ -100,7 +118,7 @@ func TestShipWithoutJavaScript(t *testing.T) {
 	if strings.Contains(b.body, `name="notify" value="1" checked`) {
 		t.Error("the notify option was not remembered as off")
 	}
-	resp := b.post("/ship", url.Values{"sale": {sale}, "tracking": {"TRACK-PLAIN-1"}, "_idem": {formKey(t, b.body)}})
+	resp := b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {sale}, "tracking": {"TRACK-PLAIN-1"}, "_idem": {formKey(t, b.body)}})
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/ship?") {
 		t.Fatalf("plain post: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -158,7 +176,7 @@ func TestShipAsksWhichInvoice(t *testing.T) {
 		t.Error("an invoice was preselected although two are unshipped")
 	}
 	// Sending without choosing: the API's answer lands on the question.
-	resp := b.post("/ship", url.Values{"sale": {two}, "tracking": {"TWO-1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
+	resp := b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {two}, "tracking": {"TWO-1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, "several invoices") && !strings.Contains(b.body, "2Checkout needs this value") {
 		t.Fatalf("without an invoice: %d %.600s", resp.StatusCode, b.body)
 	}
@@ -166,7 +184,7 @@ func TestShipAsksWhichInvoice(t *testing.T) {
 		t.Error("the tracking number was not kept")
 	}
 	second := fx.Invoices[two][1]
-	resp = b.post("/ship", url.Values{"sale": {two}, "invoice_id": {second}, "tracking": {"TWO-1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
+	resp = b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {two}, "invoice_id": {second}, "tracking": {"TWO-1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
 	if !strings.Contains(b.body, "Shipped: sale "+two) {
 		t.Fatalf("with the invoice: %d %.400s", resp.StatusCode, b.body)
 	}
@@ -193,7 +211,7 @@ func TestShipDoubleSubmitSendsOnce(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			form := url.Values{"sale": {sale}, "tracking": {"DOUBLE-1"}, "_idem": {key}, "_csrf": {b.csrf}}
+			form := url.Values{"confirm_tracking": {"1"}, "sale": {sale}, "tracking": {"DOUBLE-1"}, "_idem": {key}, "_csrf": {b.csrf}}
 			req, _ := http.NewRequest(http.MethodPost, h.ts.URL+"/ship", strings.NewReader(form.Encode()))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set(hx, "true")
@@ -218,12 +236,12 @@ func TestShipDoubleSubmitSendsOnce(t *testing.T) {
 		}
 	}
 	// The back button and a resubmission of the same form: still one call.
-	b.post("/ship", url.Values{"sale": {sale}, "tracking": {"DOUBLE-1"}, "_idem": {key}}, hx, "true")
+	b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {sale}, "tracking": {"DOUBLE-1"}, "_idem": {key}}, hx, "true")
 	if n := h.sb.Calls("mark_shipped"); n != 1 || !strings.Contains(b.body, "nothing was sent twice") {
 		t.Fatalf("resubmission: %d calls, %.300s", n, b.body)
 	}
 	// The same key with another tracking number is refused.
-	resp := b.post("/ship", url.Values{"sale": {sale}, "tracking": {"OTHER-2"}, "_idem": {key}}, hx, "true")
+	resp := b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {sale}, "tracking": {"OTHER-2"}, "_idem": {key}}, hx, "true")
 	if resp.StatusCode == http.StatusOK && strings.Contains(b.body, "Shipped:") || h.sb.Calls("mark_shipped") != 1 {
 		t.Fatalf("a reused key with other values was accepted: %d", resp.StatusCode)
 	}
@@ -241,7 +259,7 @@ func TestShipFlagsReusedTrackingNumber(t *testing.T) {
 	if n := h.sb.Calls("mark_shipped"); n != 1 {
 		t.Fatalf("sent despite the flag: %d calls", n)
 	}
-	b.post("/ship", url.Values{"sale": {fx.ScanToShip[1]}, "tracking": {"reuse-1"}, "confirm_reuse": {"1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
+	b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {fx.ScanToShip[1]}, "tracking": {"reuse-1"}, "confirm_reuse": {"1"}, "_idem": {formKey(t, b.body)}}, hx, "true")
 	if !strings.Contains(b.body, "Shipped: sale "+fx.ScanToShip[1]) {
 		t.Fatalf("confirmed reuse not sent: %.400s", b.body)
 	}
@@ -279,7 +297,7 @@ func TestShipUpstreamFailures(t *testing.T) {
 	key := formKey(t, b.body)
 	h.sb.SetFaults(sandbox.Faults{})
 	h.sb.SetFaults(sandbox.Faults{Latency: 600 * time.Millisecond})
-	b.post("/ship", url.Values{"sale": {fx.ScanToShip[1]}, "tracking": {"SLOW-1"}, "_idem": {key}}, hx, "true")
+	b.post("/ship", url.Values{"confirm_tracking": {"1"}, "sale": {fx.ScanToShip[1]}, "tracking": {"SLOW-1"}, "_idem": {key}}, hx, "true")
 	h.sb.SetFaults(sandbox.Faults{})
 	// The sandbox did ship it (the answer was only late), so the check that
 	// follows the unknown outcome finds it shipped.
@@ -321,5 +339,85 @@ func TestShipCardListsGoodsNotFees(t *testing.T) {
 				t.Errorf("sale %s: the card lists the fee line %q as an item", sale, name)
 			}
 		})
+	}
+}
+
+// Scanning the sale's own barcode twice (or an invoice's, or the next
+// slip's) puts a sale number in the tracking field: it is refused before
+// anything is sent, in words next to the field, with the scan kept. A shape
+// no carrier uses needs the packer's tick; a carrier's number is named.
+func TestShipRefusesOwnNumbersAsTracking(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("fulfilment")
+	fx := h.sb.SaleFixtures()
+	sale := fx.ScanToShip[0]
+	inv := fx.Invoices[sale][0]
+	next := fx.ScanToShip[1]
+	ship := func(tr string, tick bool) *http.Response {
+		b.get("/ship?sale="+sale, hx, "true")
+		f := url.Values{"sale": {sale}, "tracking": {tr}, "_idem": {formKey(t, b.body)}}
+		if tick {
+			f.Set("confirm_tracking", "1")
+		}
+		return b.post("/ship", f, hx, "true")
+	}
+	for _, c := range []struct{ tracking, want string }{
+		{sale, "That is the sale number: scan the carrier's label."},
+		// The scan screen has not read the sale's invoices; the invoice
+		// number is refused for its shape.
+		{inv, "scan the carrier's label"},
+		{next, "looks like a sale number"},
+	} {
+		// Ticking the box does not let a sale number through.
+		resp := ship(c.tracking, true)
+		d := dom(b.body)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(d.Find("#f-tracking-err").Text(), c.want) {
+			t.Errorf("tracking %s: %d, message %q; want %q", c.tracking, resp.StatusCode, d.Find("#f-tracking-err").Text(), c.want)
+		}
+		if v, _ := d.Find("#f-tracking").Attr("value"); v != c.tracking {
+			t.Errorf("tracking %s: the field kept %q", c.tracking, v)
+		}
+	}
+	if n := h.sb.Calls("mark_shipped"); n != 0 {
+		t.Fatalf("%d mark_shipped calls for refused numbers", n)
+	}
+	// An unknown shape: the tick is offered, and nothing is sent without it.
+	if resp := ship("PARCEL-77", false); resp.StatusCode != http.StatusUnprocessableEntity || dom(b.body).Find(`input[name=confirm_tracking]`).Length() != 1 {
+		t.Fatalf("unknown shape: %d, no tick offered: %.400s", resp.StatusCode, b.body)
+	}
+	if n := h.sb.Calls("mark_shipped"); n != 0 {
+		t.Fatalf("an unticked unknown number was sent (%d calls)", n)
+	}
+	// A carrier's number goes through at once, named.
+	ups := upsNumber(t, 9)
+	if resp := ship(ups, false); resp.StatusCode != http.StatusOK || !strings.Contains(b.body, "Tracking "+ups+" (UPS") {
+		t.Fatalf("UPS number: %d %.400s", resp.StatusCode, b.body)
+	}
+	if got := shippedWith(t, h, sale, ""); got != ups {
+		t.Errorf("sandbox has tracking %q, want %q", got, ups)
+	}
+	// The sale page links the carrier's tracking page.
+	admin, _ := h.signedInAs("admin")
+	admin.get("/sales/" + sale)
+	link := dom(admin.body).Find("a.track")
+	if href, _ := link.Attr("href"); link.Text() != ups || !strings.HasPrefix(href, "https://") || !strings.Contains(href, ups) {
+		t.Errorf("sale page tracking link: %q → %q", link.Text(), href)
+	}
+}
+
+// The sale page's ship form refuses the sale's own numbers too.
+func TestSaleShipRefusesOwnNumbers(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("fulfilment")
+	fx := h.sb.SaleFixtures()
+	id := fx.TangibleOneInvoice
+	b.get("/sales/" + id)
+	key := saleFormKey(t, b.body, "/sales/"+id+"/ship")
+	resp := b.post("/sales/"+id+"/ship", url.Values{"tracking": {fx.Invoices[id][0]}, "confirm_tracking": {"1"}, "_idem": {key}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(b.body, "That is the invoice number") {
+		t.Fatalf("invoice number as tracking: %d %.300s", resp.StatusCode, b.body)
+	}
+	if n := h.sb.Calls("mark_shipped"); n != 0 {
+		t.Fatalf("%d mark_shipped calls", n)
 	}
 }

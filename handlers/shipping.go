@@ -7,6 +7,7 @@ import (
 	"backoffice/auth"
 	"backoffice/form"
 	"backoffice/ins"
+	"backoffice/tracking"
 )
 
 // shipAPI is what marking a sale shipped needs: the Admin API's
@@ -30,6 +31,13 @@ type ShipRequest struct {
 	// only for those who may (permOverrideHold), and audited.
 	Override       bool
 	OverrideReason string
+	// ConfirmTracking is the packer's tick that the label shows exactly this
+	// number, needed for a shape no known carrier uses; AskConfirm is set
+	// when the form must offer that tick. Carrier names a recognised
+	// carrier's number ("UPS").
+	ConfirmTracking bool
+	AskConfirm      bool
+	Carrier         string
 }
 
 // Form field names of a ship form; the API's parameter names map onto them
@@ -48,20 +56,43 @@ const MaxTrackingLength = 64
 
 // readShipRequest reads and checks a ship form with the rules mark_shipped
 // enforces, so a bad value is caught before anything is sent. saleID comes
-// from the path or the scanned field, never from a second form field.
-func readShipRequest(in *form.Reader, saleID string) ShipRequest {
+// from the path or the scanned field, never from a second form field;
+// invoiceIDs are the sale's invoices when they are known.
+func readShipRequest(in *form.Reader, saleID string, invoiceIDs ...string) ShipRequest {
 	r := ShipRequest{SaleID: saleID}
 	r.Tracking = in.Text("tracking", form.Text{Label: "Tracking number", Required: true, Max: MaxTrackingLength})
 	if r.Tracking != "" && in.Errors.Get("tracking") == "" && !trackingChars(r.Tracking) {
 		in.Errors.Add("tracking", `Tracking number may contain only letters, digits, spaces and - . / _ #.`)
 	}
 	r.InvoiceID = in.Digits("invoice_id", "Invoice", false, 20)
+	r.ConfirmTracking = in.Bool("confirm_tracking")
+	if r.Tracking != "" && in.Errors.Get("tracking") == "" {
+		r.checkTracking(in.Errors, append(invoiceIDs, r.InvoiceID))
+	}
 	r.Comment = in.Text("comment", form.Text{Label: "Comment", Max: 255, NoAngle: true})
 	r.Notify = in.Bool("notify")
 	r.Reauthorize = in.Bool("reauthorize")
 	r.Override = in.Bool("override_hold")
 	r.OverrideReason = in.Text("override_reason", form.Text{Label: "Reason", Max: 255})
 	return r
+}
+
+// checkTracking refuses, before anything is sent, the commonest mistake on
+// the floor: the sale's own barcode (or an invoice's, or the next slip's)
+// scanned as the tracking number, which would e-mail the customer a sale
+// number. A carrier's number is sent in the carrier's own form; a shape no
+// carrier we know uses is sent only after the packer's tick.
+func (r *ShipRequest) checkTracking(errs form.Errors, invoiceIDs []string) {
+	v := tracking.Check(r.Tracking, tracking.Own{SaleID: r.SaleID, InvoiceIDs: invoiceIDs})
+	switch {
+	case v.Kind == tracking.Refused:
+		errs.Add("tracking", v.Message)
+	case v.Kind == tracking.Confirm && !r.ConfirmTracking:
+		r.AskConfirm = true
+		errs.Add("tracking", v.Message)
+	case v.Kind == tracking.OK:
+		r.Tracking, r.Carrier = v.Number, v.Match.Name()
+	}
 }
 
 func trackingChars(s string) bool {

@@ -540,6 +540,7 @@ func shipOnScreen(ctx context.Context, u *user) error {
 	chooseInvoice(page, `form[action="/ship"][method="post"]`, f)
 	tag := u.r.tag()
 	f.Values.Set("tracking", tag)
+	f.Values.Set("confirm_tracking", "1") // the tag is no carrier's number: the packer ticks it
 	w := u.r.ledger.begin("ship", f.Key(), "", tag)
 	w.check = "/sales/" + sale
 	resp, err := u.change(ctx, "POST /ship", w, f, func(s *panelclient.Form) { s.Values.Set("tracking", tag+"X") })
@@ -569,6 +570,7 @@ func shipOnSalePage(ctx context.Context, u *user) error {
 	chooseInvoice(page, `form[action="/sales/`+sale+`/ship"]`, f)
 	tag := u.r.tag()
 	f.Values.Set("tracking", tag)
+	f.Values.Set("confirm_tracking", "1") // the tag is no carrier's number: the packer ticks it
 	w := u.r.ledger.begin("ship", f.Key(), "", tag)
 	w.check = "/sales/" + sale
 	resp, err := u.change(ctx, "POST /sales/:id/ship", w, f, func(s *panelclient.Form) { s.Values.Set("tracking", tag+"X") })

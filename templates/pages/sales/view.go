@@ -95,7 +95,9 @@ type Shipping struct {
 	// TrackingURL is the carrier's page for the parcel, set only when it is
 	// an http(s) address.
 	TrackingURL string
-	Date        string
+	// Carrier names a recognised carrier's number ("UPS").
+	Carrier string
+	Date    string
 }
 
 // Item is a line item with its chosen options.
@@ -130,6 +132,9 @@ type ShipForm struct {
 	Override       bool
 	OverrideReason string
 	Hold           *components.FraudHold
+	// AskTracking offers the tick for a tracking number whose shape no
+	// known carrier uses.
+	AskTracking bool
 }
 
 // CommentForm adds a comment to a sale.

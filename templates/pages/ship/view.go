@@ -46,6 +46,9 @@ type Card struct {
 	// Reuse is set when the tracking number was already used on another
 	// sale: the packer must confirm before it is sent.
 	Reuse string
+	// AskTracking offers the tick for a tracking number whose shape no
+	// known carrier uses.
+	AskTracking bool
 	// Hold is the sale's fraud review notice (nil: it passed).
 	Hold *components.FraudHold
 }
