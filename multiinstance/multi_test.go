@@ -1,6 +1,7 @@
 package multiinstance_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -221,6 +222,7 @@ func form(t *testing.T, p *panelclient.Page, selector string) *panelclient.Form 
 // one instance is valid on the other and ends on both; access changes made
 // on one apply on the other at the next request; sign-in throttling counts
 // attempts on both; one form sent to both at once changes 2Checkout once;
+// an INS message taken by one reaches a pick list open on the other, live;
 // and the audit log holds every sign-in and change exactly once.
 func TestTwoPanelsShareOneDatabase(t *testing.T) {
 	c := startCluster(t)
@@ -387,12 +389,22 @@ func TestTwoPanelsShareOneDatabase(t *testing.T) {
 		// the API, which has no fraud status): B listing the sale as on
 		// hold proves A's message reached it through the shared store.
 		sale := fixtures(t).FraudReview
+		picker := c.addUser("picker", "fulfilment") // the packer was disabled above
+		onB := c.signIn(c.b, panelclient.New(c.b.URL, nil), picker)
+		// The pick list is open on B, its event stream connected, before
+		// A hears of the hold: the change must reach B live (NOTIFY).
+		open := get(t, onB, "/ship/queue", http.StatusOK)
+		events := openQueueStream(t, c.b.URL, onB, open)
+
 		msg := c.sandboxINS(t, url.Values{"message_type": {"FRAUD_STATUS_CHANGED"}, "sale_id": {sale}, "fraud_status": {"wait"}})
 		if status := postINS(t, c.a.URL, msg.Body); status != http.StatusOK {
 			t.Fatalf("A answered the signed message %d", status)
 		}
-		picker := c.addUser("picker", "fulfilment") // the packer was disabled above
-		onB := c.signIn(c.b, panelclient.New(c.b.URL, nil), picker)
+		if ev, ok := nextQueueEvent(events, `data-sale="`+sale+`"`, 20*time.Second); !ok {
+			t.Errorf("B's open pick list stream sent no event with sale %s after A took the message", sale)
+		} else if !strings.Contains(ev, "\nid: ") {
+			t.Errorf("the event has no id to resume from: %.300s", ev)
+		}
 		list := get(t, onB, "/ship/queue", http.StatusOK)
 		if held := list.Text("#on-hold"); !strings.Contains(held, "Sale "+sale) {
 			t.Errorf("B's pick list does not hold sale %s: on hold %q", sale, held)
@@ -553,4 +565,76 @@ func postINS(t *testing.T, base, body string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// openQueueStream opens the pick list's event stream on base as the page's
+// sse-connect attribute does, with br's session, and returns its events
+// (each the lines of one event); the stream closes when the test ends.
+func openQueueStream(t *testing.T, base string, br *panelclient.Browser, page *panelclient.Page) <-chan string {
+	t.Helper()
+	const attr = `sse-connect="`
+	body := string(page.Body)
+	i := strings.Index(body, attr)
+	if i < 0 {
+		t.Fatalf("the pick list has no event stream: %.500s", body)
+	}
+	path := body[i+len(attr):]
+	path = strings.ReplaceAll(path[:strings.IndexByte(path, '"')], "&amp;", "&")
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Cookie", br.CookieHeader())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || !strings.HasPrefix(ct, "text/event-stream") {
+		resp.Body.Close()
+		t.Fatalf("pick list stream: %d %s", resp.StatusCode, ct)
+	}
+	events := make(chan string, 16)
+	go func() {
+		defer resp.Body.Close()
+		defer close(events)
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		var ev strings.Builder
+		for sc.Scan() {
+			if line := sc.Text(); line != "" {
+				ev.WriteString(line + "\n")
+				continue
+			}
+			if ev.Len() > 0 {
+				select {
+				case events <- ev.String():
+				case <-ctx.Done():
+					return
+				}
+			}
+			ev.Reset()
+		}
+	}()
+	return events
+}
+
+// nextQueueEvent waits up to wait for a list event containing want.
+func nextQueueEvent(events <-chan string, want string, wait time.Duration) (string, bool) {
+	deadline := time.After(wait)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				return "", false
+			}
+			if strings.Contains(ev, "event: queue") && strings.Contains(ev, want) {
+				return ev, true
+			}
+		case <-deadline:
+			return "", false
+		}
+	}
 }
