@@ -38,6 +38,47 @@ func setOffline(t *testing.T, page *rod.Page, off bool) {
 	}
 }
 
+// asPhone makes the page a 360×740 phone, the warehouse floor's screen.
+func asPhone(t *testing.T, page *rod.Page) {
+	t.Helper()
+	if err := (proto.EmulationSetDeviceMetricsOverride{Width: 360, Height: 740, DeviceScaleFactor: 2, Mobile: true}).Call(page); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestScanningTheSaleTwiceShipsNothing is the worst mistake on the floor:
+// the packer scans the sale's barcode, then scans it again instead of the
+// carrier's label. The number is refused in an alert before anything is
+// sent, so the customer is never e-mailed a sale number as tracking.
+func TestScanningTheSaleTwiceShipsNothing(t *testing.T) {
+	b := newBrowser(t)
+	p := startPanel(t, nil)
+	fx := fixtures(t)
+	api := p.API(t)
+	page := signInAs(t, b, p, "fulfilment", true)
+	asPhone(t, page)
+	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
+	sale := fx.ScanToShip[7]
+	scan(page, sale)
+	waitFor(t, page, "#card-title", sale)
+	if !waitFocus(page, "f-tracking") {
+		t.Fatal("focus did not reach the tracking number")
+	}
+	scan(page, sale)
+	waitFor(t, page, `#f-tracking-err[role="alert"]`, "That is the sale number: scan the carrier's label.")
+	if got := shippedTracking(t, api, sale, ""); got != "" {
+		t.Fatalf("the sale was shipped with tracking %q", got)
+	}
+	// The right label then ships it.
+	label := upsNumber(t, 600)
+	page.MustElement("#f-tracking").MustSelectAllText().MustInput("")
+	scan(page, label)
+	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
+	if got := shippedTracking(t, api, sale, ""); got != label {
+		t.Errorf("sandbox tracking %q, want %q", got, label)
+	}
+}
+
 // waitEval waits until the JavaScript condition holds on the page.
 func waitEval(t *testing.T, page *rod.Page, js string, within time.Duration, what string) {
 	t.Helper()
@@ -66,6 +107,7 @@ func TestShipOfflineQueueSendsEachParcelOnce(t *testing.T) {
 	fx := fixtures(t)
 	api := p.API(t)
 	page := signInAs(t, b, p, "fulfilment", true)
+	asPhone(t, page)
 	page.MustNavigate(p.URL + "/ship").MustWaitLoad()
 	waitFocus(page, "f-sale")
 

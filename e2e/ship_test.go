@@ -125,7 +125,7 @@ func TestDoubleEnterShipsOnce(t *testing.T) {
 	if !waitFocus(page, "f-tracking") {
 		t.Fatal("focus did not reach the tracking number")
 	}
-	page.Keyboard.MustType([]input.Key("DOUBLE-ENTER-1")...)
+	page.Keyboard.MustType([]input.Key(upsNumber(t, 500))...)
 	page.Keyboard.MustType(input.Enter)
 	page.Keyboard.MustType(input.Enter)
 	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
@@ -178,10 +178,11 @@ func TestShipMessagesAndInvoiceChoice(t *testing.T) {
 	second := fx.Invoices[two][1]
 	page.MustElement(`input[name=invoice_id][value="` + second + `"]`).MustClick()
 	page.MustElement("#f-tracking").MustClick()
-	scan(page, "TWO-INVOICES-1")
+	label := upsNumber(t, 501)
+	scan(page, label)
 	waitFor(t, page, ".result-ok", "Shipped: sale "+two)
 	api := p.API(t)
-	if shippedTracking(t, api, two, second) != "TWO-INVOICES-1" || shippedTracking(t, api, two, fx.Invoices[two][0]) != "" {
+	if shippedTracking(t, api, two, second) != label || shippedTracking(t, api, two, fx.Invoices[two][0]) != "" {
 		t.Error("the sandbox does not show exactly the chosen invoice shipped")
 	}
 }
