@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -11,22 +10,8 @@ import (
 	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 
-	"backoffice/tracking"
+	"backoffice/tracking/trackingtest"
 )
-
-// upsNumber makes a valid UPS tracking number (right check digit) that is
-// different for each n, so tests scan what a real label carries.
-func upsNumber(t *testing.T, n int) string {
-	t.Helper()
-	base := fmt.Sprintf("1ZE2E%03d%09d", n, 312345) // 17 characters before the check digit
-	for d := '0'; d <= '9'; d++ {
-		if m, ok := tracking.Identify(base + string(d)); ok && m.Carrier == tracking.UPS {
-			return base + string(d)
-		}
-	}
-	t.Fatalf("no check digit makes %s a UPS number", base)
-	return ""
-}
 
 // setOffline switches the page's network off or on, as a dead zone in the
 // warehouse does (navigator.onLine and the online/offline events follow).
@@ -70,7 +55,7 @@ func TestScanningTheSaleTwiceShipsNothing(t *testing.T) {
 		t.Fatalf("the sale was shipped with tracking %q", got)
 	}
 	// The right label then ships it.
-	label := upsNumber(t, 600)
+	label := trackingtest.UPS(t, 600)
 	page.MustElement("#f-tracking").MustSelectAllText().MustInput("")
 	scan(page, label)
 	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
@@ -116,7 +101,7 @@ func TestShipOfflineQueueSendsEachParcelOnce(t *testing.T) {
 	sales := fx.ScanToShip[4:7]
 	var numbers []string
 	for i, sale := range sales {
-		numbers = append(numbers, upsNumber(t, i))
+		numbers = append(numbers, trackingtest.UPS(t, i))
 		page.MustElement("#f-sale").MustSelectAllText().MustInput("")
 		scan(page, sale)
 		waitFor(t, page, "#offline-title", sale)
@@ -217,7 +202,7 @@ func TestShipLostAnswerIsNotSentTwice(t *testing.T) {
 	go router.Run()
 	t.Cleanup(func() { _ = router.Stop() })
 
-	number := upsNumber(t, 9)
+	number := trackingtest.UPS(t, 9)
 	scan(page, number)
 	waitFor(t, page, ".result-warn", "Kept on this phone: sale "+sale)
 	waitEval(t, page, `() => document.getElementById("ship-queue").hidden`, 30*time.Second, "queue sent")
@@ -251,7 +236,7 @@ func TestShipShowsBusyWhileSending(t *testing.T) {
 	waitEval(t, page, busy("[data-lookup-form]", "Looking up…"), 400*time.Millisecond, "busy lookup")
 	waitFor(t, page, "#card-title", sale)
 	waitFocus(page, "f-tracking")
-	scan(page, upsNumber(t, 7))
+	scan(page, trackingtest.UPS(t, 7))
 	waitEval(t, page, busy("[data-ship-form]", "Sending…"), 400*time.Millisecond, "busy send")
 	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
 	if page.MustEval(`() => document.getElementById("ship").hasAttribute("aria-busy")`).Bool() {
@@ -295,7 +280,7 @@ func TestShipProblemsAlertAndBuzz(t *testing.T) {
 	scan(page, sale)
 	waitFor(t, page, "#card-title", sale)
 	waitFocus(page, "f-tracking")
-	scan(page, upsNumber(t, 5))
+	scan(page, trackingtest.UPS(t, 5))
 	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
 	if got := lastBuzz(); got != "[120]" {
 		t.Errorf("success vibration %q", got)

@@ -10,6 +10,7 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
+	"backoffice/tracking/trackingtest"
 )
 
 // sandboxPost calls one of the sandbox's control endpoints (under /sandbox/
@@ -73,7 +74,7 @@ func TestFraudReviewSaleCannotBeShipped(t *testing.T) {
 			if js && !waitFocus(page, "f-tracking") {
 				page.MustElement("#f-tracking").MustFocus()
 			}
-			scan(page, upsNumber(t, 300+len(name)))
+			scan(page, trackingtest.UPS(t, 300+len(name)))
 			waitFor(t, page, ".alert-error[role=alert]", "fraud review has not passed")
 			if n := sandboxCalls(t, p, "mark_shipped"); n != 0 {
 				t.Fatalf("%d mark_shipped calls reached 2Checkout for a sale in fraud review", n)

@@ -10,6 +10,7 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
+	"backoffice/tracking/trackingtest"
 )
 
 // salesFixtures are the seeded sales' ids: the panel's sandbox is seeded
@@ -135,7 +136,7 @@ func TestFulfilmentShipsOneOfTwoInvoices(t *testing.T) {
 			if got := path(page); got != "/sales/"+sale {
 				t.Fatalf("the sale number led to %s", got)
 			}
-			tracking := upsNumber(t, map[bool]int{true: 200, false: 201}[js])
+			tracking := trackingtest.UPS(t, map[bool]int{true: 200, false: 201}[js])
 			page.MustElement(`select[name="invoice_id"]`).MustSelect("Invoice " + inv[0])
 			fill(page, "tracking", tracking)
 			submit(page, `form[action="/sales/`+sale+`/ship"] button[type=submit]`)

@@ -12,6 +12,7 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
+	"backoffice/tracking/trackingtest"
 )
 
 // fixtures reads the sandbox's seeded sales through its control endpoint-free
@@ -93,7 +94,7 @@ func TestScannerShipsThreeParcelsWithoutAClick(t *testing.T) {
 	}
 	api := p.API(t)
 	for i, sale := range fx.ScanToShip[:3] {
-		tracking := upsNumber(t, 100+i)
+		tracking := trackingtest.UPS(t, 100+i)
 		scan(page, sale)
 		waitFor(t, page, "#card-title", sale)
 		if !waitFocus(page, "f-tracking") {
@@ -125,7 +126,7 @@ func TestDoubleEnterShipsOnce(t *testing.T) {
 	if !waitFocus(page, "f-tracking") {
 		t.Fatal("focus did not reach the tracking number")
 	}
-	page.Keyboard.MustType([]input.Key(upsNumber(t, 500))...)
+	page.Keyboard.MustType([]input.Key(trackingtest.UPS(t, 500))...)
 	page.Keyboard.MustType(input.Enter)
 	page.Keyboard.MustType(input.Enter)
 	waitFor(t, page, ".result-ok", "Shipped: sale "+sale)
@@ -178,7 +179,7 @@ func TestShipMessagesAndInvoiceChoice(t *testing.T) {
 	second := fx.Invoices[two][1]
 	page.MustElement(`input[name=invoice_id][value="` + second + `"]`).MustClick()
 	page.MustElement("#f-tracking").MustClick()
-	label := upsNumber(t, 501)
+	label := trackingtest.UPS(t, 501)
 	scan(page, label)
 	waitFor(t, page, ".result-ok", "Shipped: sale "+two)
 	api := p.API(t)

@@ -8,6 +8,8 @@ import (
 
 	"github.com/go-rod/rod/lib/input"
 	"github.com/go-rod/rod/lib/proto"
+
+	"backoffice/tracking/trackingtest"
 )
 
 // TestShipReportOnSlowMobileNetwork measures, for the record rather than as
@@ -57,7 +59,7 @@ func TestShipReportOnSlowMobileNetwork(t *testing.T) {
 		if !waitFocus(page, "f-tracking") {
 			t.Fatal("focus did not reach the tracking number")
 		}
-		page.Keyboard.MustType([]input.Key(upsNumber(t, 400+i))...)
+		page.Keyboard.MustType([]input.Key(trackingtest.UPS(t, 400+i))...)
 		enter := time.Now()
 		page.Keyboard.MustType(input.Enter)
 		waitFor(t, page, ".result-ok", "Shipped: sale "+sale)

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,22 +15,8 @@ import (
 
 	"backoffice/apiclient"
 	"backoffice/sandbox"
-	"backoffice/tracking"
+	"backoffice/tracking/trackingtest"
 )
-
-// upsNumber makes a valid UPS tracking number (right check digit),
-// different for each n, as a real label carries.
-func upsNumber(t *testing.T, n int) string {
-	t.Helper()
-	base := fmt.Sprintf("1ZHT%04d%09d", n, 312345) // 17 characters before the check digit
-	for d := '0'; d <= '9'; d++ {
-		if m, ok := tracking.Identify(base + string(d)); ok && m.Carrier == tracking.UPS {
-			return base + string(d)
-		}
-	}
-	t.Fatalf("no check digit makes %s a UPS number", base)
-	return ""
-}
 
 func formKey(t *testing.T, body string) string {
 	t.Helper()
@@ -75,7 +60,7 @@ func TestShipScannerFlow(t *testing.T) {
 		t.Fatalf("screen: %d", resp.StatusCode)
 	}
 	for i, sale := range fx.ScanToShip[:3] {
-		tracking := upsNumber(t, i)
+		tracking := trackingtest.UPS(t, i)
 		b.get("/ship?sale="+sale, hx, "true")
 		if !strings.Contains(b.body, `id="f-tracking"`) || !strings.Contains(b.body, "data-focus autofocus") {
 			t.Fatalf("lookup of %s did not offer the tracking field: %.400s", sale, b.body)
@@ -389,7 +374,7 @@ func TestShipRefusesOwnNumbersAsTracking(t *testing.T) {
 		t.Fatalf("an unticked unknown number was sent (%d calls)", n)
 	}
 	// A carrier's number goes through at once, named.
-	ups := upsNumber(t, 9)
+	ups := trackingtest.UPS(t, 9)
 	if resp := ship(ups, false); resp.StatusCode != http.StatusOK || !strings.Contains(b.body, "Tracking "+ups+" (UPS") {
 		t.Fatalf("UPS number: %d %.400s", resp.StatusCode, b.body)
 	}
