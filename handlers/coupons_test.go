@@ -392,6 +392,23 @@ func TestCouponUpdate(t *testing.T) {
 	if a := ocAuditText(t, h); !strings.Contains(a, "coupons.update coupon:HEADPHONES-20 ok") || !strings.Contains(a, `"percentage_off":"20"`) {
 		t.Errorf("audit lacks the change with its before: %.600s", a)
 	}
+	// The back button: the same form again answers from its first sending;
+	// edited first, it is refused, and nothing changes at 2Checkout.
+	if resp := b.post("/coupons/HEADPHONES-20", f); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/coupons/HP-SALE" {
+		t.Errorf("resend: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	edited := url.Values{}
+	for k, v := range f {
+		edited[k] = v
+	}
+	edited.Set("amount", "1")
+	if resp := b.post("/coupons/HEADPHONES-20", edited); resp.StatusCode != http.StatusConflict ||
+		!strings.Contains(b.body, "already used for a different change") {
+		t.Errorf("edited resend: %d %s", resp.StatusCode, ocTopErr(b.body))
+	}
+	if cp := ocCoupon(t, h.api, "HP-SALE"); cp.ValueOff.Value != "7.50" {
+		t.Errorf("the edited resend changed the coupon: %+v", cp)
+	}
 	// Renaming onto a taken code: the API's refusal lands on the code field.
 	b.get("/coupons/HP-SALE/edit")
 	f.Set("_idem", ocFormKey(t, b))

@@ -73,6 +73,10 @@ func (w *web) describe(err error) errpage.View {
 			v.Title, v.Message = "Bad request", ownMessage(he, "The request could not be understood.")
 		case http.StatusUnauthorized:
 			v.Title, v.Message, v.SignInURL = "Please sign in", "Your session has ended. Sign in again to carry on.", w.paths.Login()
+		case http.StatusConflict:
+			// A form key reused for another change, or a change still
+			// running: the handler's words say which and what to do.
+			v.Title, v.Message = "Already sent", ownMessage(he, "This change was already sent. Reload the page to see where things stand.")
 		case http.StatusTooManyRequests:
 			v.Title, v.Message = "Too many requests", "Please wait a moment and try again."
 		case http.StatusServiceUnavailable:

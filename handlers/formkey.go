@@ -76,6 +76,22 @@ func paramsHash(action string, p url.Values) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// formHash fingerprints the form as posted, without the fields that change
+// from one showing of the same form to the next (the CSRF token) or that
+// identify it (the form key).
+func formHash(posted url.Values) string {
+	if len(posted) == 0 {
+		return ""
+	}
+	fields := make(url.Values, len(posted))
+	for k, v := range posted {
+		if k != formKeyField && k != "_csrf" {
+			fields[k] = v
+		}
+	}
+	return paramsHash("form", fields)
+}
+
 // storedResult is what the idempotency record keeps of an outcome.
 type storedResult struct {
 	ID        string `json:"id,omitempty"`

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -26,6 +27,9 @@ type request struct {
 	// visit is nil only when the session could not be loaded.
 	visit *auth.Visit
 	clock func() time.Time
+	// posted is the request's form once a handler has read it (nil
+	// before), for the write path's fingerprint of the form.
+	posted func() url.Values
 }
 
 // User is the signed-in person, nil when nobody is signed in.
@@ -50,6 +54,15 @@ func (r *request) CSRF() string {
 	return r.visit.CSRF
 }
 
+// postedHash fingerprints the form this request posted ("" when it posted
+// none).
+func (r *request) postedHash() string {
+	if r.posted == nil {
+		return ""
+	}
+	return formHash(r.posted())
+}
+
 // Now is the panel's clock.
 func (r *request) Now() time.Time { return r.clock() }
 
@@ -67,5 +80,6 @@ func requestOf(c echo.Context) *request {
 
 func newRequest(c echo.Context, clock func() time.Time) *request {
 	return &request{ID: RequestIDOf(c), IP: c.RealIP(), Path: c.Request().URL.Path,
-		viewer: viewerOf(c), visit: visitOf(c), clock: clock}
+		viewer: viewerOf(c), visit: visitOf(c), clock: clock,
+		posted: func() url.Values { return c.Request().PostForm }}
 }

@@ -188,7 +188,7 @@ func (w *writer) Do(ctx context.Context, rq *request, wr Write) (Outcome, error)
 	}
 	hash := paramsHash(wr.Action, sent)
 	now := rq.Now()
-	rec := &store.IdemRecord{Key: wr.Key, UserID: rq.User().ID, Action: wr.Action, ParamsHash: hash,
+	rec := &store.IdemRecord{Key: wr.Key, UserID: rq.User().ID, Action: wr.Action, ParamsHash: hash, FormHash: rq.postedHash(),
 		State: store.IdemPending, Result: "{}", CreatedAt: now, UpdatedAt: now}
 	var began string
 	if len(wr.Before) > 0 {
@@ -348,9 +348,10 @@ func (w *writer) recoverAbandoned(ctx context.Context, rq *request, rec *store.I
 // rebuild the write because the record it changed is gone (a coupon renamed
 // or deleted by this very form, whose first answer the browser never
 // showed). The form's key, the person and the action identify it; the
-// parameters cannot be compared, as they were built from the record. found
-// is false when this form was not sent before: the handler then answers as
-// it would have.
+// parameters cannot be compared, as they were built from the record, so the
+// form as posted is: the same key with edited fields is refused
+// (errKeyConflict), as Do refuses it. found is false when this form was not
+// sent before: the handler then answers as it would have.
 func (w *writer) Replay(ctx context.Context, rq *request, action, key string) (out Outcome, found bool, err error) {
 	if !validFormKey(key) {
 		return Outcome{}, false, nil
@@ -364,6 +365,11 @@ func (w *writer) Replay(ctx context.Context, rq *request, action, key string) (o
 	}
 	if rec.UserID != rq.User().ID || rec.Action != action {
 		return Outcome{}, false, nil
+	}
+	if posted := rq.postedHash(); rec.FormHash != "" && posted != rec.FormHash {
+		w.audit.Record(ctx, rq, AuditEntry{Action: action, Outcome: OutcomeDenied,
+			Detail: "form key reused for a different change"})
+		return Outcome{}, true, errKeyConflict
 	}
 	out, err = w.answer(ctx, rq, rec)
 	return out, err == nil, err

@@ -18,10 +18,13 @@ type IdemRecord struct {
 	// ParamsHash lets the caller refuse a reused key with different
 	// parameters, as Stripe does; the store does not compare it.
 	ParamsHash string
-	State      string // "pending", "succeeded", "failed", "unknown"
-	Result     string // opaque JSON
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// FormHash is the hash of the form as posted, for a resend whose
+	// parameters cannot be rebuilt (the record it changed is gone).
+	FormHash  string
+	State     string // "pending", "succeeded", "failed", "unknown"
+	Result    string // opaque JSON
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// AuditID is the audit entry the write began with (BeginWrite), 0 for
 	// a record begun without one.
 	AuditID int64
@@ -35,12 +38,12 @@ const (
 	IdemUnknown   = "unknown"
 )
 
-const idemColumns = "key, user_id, action, params_hash, state, result, created_at, updated_at, audit_id"
+const idemColumns = "key, user_id, action, params_hash, form_hash, state, result, created_at, updated_at, audit_id"
 
 func scanIdem(sc scanner) (*IdemRecord, error) {
 	var r IdemRecord
 	var created, updated int64
-	if err := sc.Scan(&r.Key, &r.UserID, &r.Action, &r.ParamsHash, &r.State, &r.Result, &created, &updated,
+	if err := sc.Scan(&r.Key, &r.UserID, &r.Action, &r.ParamsHash, &r.FormHash, &r.State, &r.Result, &created, &updated,
 		&r.AuditID); err != nil {
 		return nil, mapErr(err)
 	}
@@ -82,10 +85,10 @@ func (s *Store) insertIdem(ctx context.Context, q querier, r *IdemRecord) (int64
 	if state == "" {
 		state = IdemPending
 	}
-	return s.exec(ctx, q, `INSERT INTO idempotency (key, user_id, action, params_hash, state, result,
+	return s.exec(ctx, q, `INSERT INTO idempotency (key, user_id, action, params_hash, form_hash, state, result,
 			created_at, updated_at, audit_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
-		r.Key, r.UserID, r.Action, r.ParamsHash, state, r.Result, micros(r.CreatedAt), micros(r.UpdatedAt), r.AuditID)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING`,
+		r.Key, r.UserID, r.Action, r.ParamsHash, r.FormHash, state, r.Result, micros(r.CreatedAt), micros(r.UpdatedAt), r.AuditID)
 }
 
 // FinishIdempotent records the outcome of the execution that owns key;

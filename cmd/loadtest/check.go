@@ -99,6 +99,14 @@ func verify(ctx context.Context, t *target, r *run) {
 					w.effect++
 				}
 			})
+		case "comment":
+			// The comments in the sale's history. The history also lists
+			// the panel's refused attempts (an edited resend), whose text
+			// carries the tag too but left nothing at 2Checkout.
+			w.effect = 0
+			p.Doc().Find(`[data-kind="comment"]`).Each(func(_ int, s *goquery.Selection) {
+				w.effect += strings.Count(s.Text(), w.tag)
+			})
 		default:
 			w.effect = strings.Count(p.Text("main"), w.tag)
 		}
