@@ -42,12 +42,12 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	queue := &queueHandler{web: w, queue: d.Queue, loc: loc, live: d.Live}
 	settings := &settingsHandler{web: w, ledger: ledger, queue: d.Queue, baseURL: d.Config.BaseURL, token: d.Config.INSPathToken, loc: loc}
 
-	home := &homeHandler{web: w, api: d.API, audit: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
+	home := &homeHandler{web: w, api: d.API, audit: d.Store, team: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
 	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
 		throttle: throttle, now: d.Now}
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
 	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now}
-	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
+	users := &usersHandler{web: w, users: d.Store, entries: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
 	writeTimeout := apiclient.DefaultWriteTimeout
