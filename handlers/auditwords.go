@@ -300,7 +300,9 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 	"access.denied": func(a auditEntry) deed {
 		return deed{whole: a.subject + " was refused the page " + strings.TrimPrefix(a.e.Target, "route:")}
 	},
-	"ins.refused": func(a auditEntry) deed { return deed{whole: "A notification claiming to be from 2Checkout was refused"} },
+	"ins.refused": func(a auditEntry) deed {
+		return deed{whole: "A notification claiming to be from 2Checkout was refused"}
+	},
 	"setup.refused": func(a auditEntry) deed {
 		return deed{whole: "An attempt to create the first admin account was refused"}
 	},
