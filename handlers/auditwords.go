@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"backoffice/auth"
 	"backoffice/store"
 	"backoffice/templates/components"
 )
@@ -238,7 +239,7 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 	"users.create": func(a auditEntry) deed {
 		rest := " " + a.member() + " to the team"
 		if r := a.params.get("role"); r != "" {
-			rest += " as " + r
+			rest += " as " + auth.Role(r).Label()
 		}
 		return did("added", "add", rest)
 	},
@@ -248,7 +249,7 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 			parts = append(parts, "name from "+b+" to "+n)
 		}
 		if b, n := a.before.get("role"), a.params.get("role"); a.before.has("role") && b != n {
-			parts = append(parts, "role from "+b+" to "+n)
+			parts = append(parts, "role from "+auth.Role(b).Label()+" to "+auth.Role(n).Label())
 		}
 		if len(parts) == 0 {
 			return did("saved", "save", " "+a.member()+"'s details")
