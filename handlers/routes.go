@@ -55,7 +55,9 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		_, writeTimeout = d.API.Timeouts()
 	}
 	wr := newWriter(d.Store, audit, d.Logger, writeTimeout)
-	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
+	// The account's currency: every price, refund and payout is in it.
+	currency := &accountCurrency{api: d.API, now: d.Now}
+	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute, currency: currency}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
 	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
 	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
@@ -63,7 +65,6 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}
 	// Issue 10: money (refunds, approvals, recurring billing, reauthorization,
 	// payouts) and custom roles.
-	currency := &accountCurrency{api: d.API, now: d.Now}
 	sales.money = saleMoney{api: d.API, refunds: d.Store, users: d.Store, currency: currency,
 		policy: money.Policy{Approvals: d.Config.RefundApprovals, OverCents: d.Config.RefundApprovalOverCents}}
 	approvals := &approvalsHandler{web: w, sales: sales, step: up}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -90,6 +91,35 @@ func (a *accountCurrency) Code(ctx context.Context) (string, error) {
 	a.code, a.at = code, a.now()
 	a.mu.Unlock()
 	return code, nil
+}
+
+// Label is the account's currency code for a page that shows prices, ""
+// when it cannot be read now: the page still shows the amounts, and the
+// reason goes to the log rather than failing the page.
+func (a *accountCurrency) Label(ctx context.Context, log *slog.Logger) string {
+	if a == nil || a.api == nil {
+		return ""
+	}
+	code, err := a.Code(ctx)
+	if err != nil {
+		log.Warn("account currency for prices", "error", err)
+		return ""
+	}
+	return code
+}
+
+// priceText is an amount from the API with the account's currency, e.g.
+// "12.00 USD"; empty shows as empty; without a known currency, the amount
+// says which currency it is in words.
+func priceText(t apiclient.Text, currency, empty string) string {
+	if t.Blank() || strings.TrimSpace(t.Value) == "" {
+		return empty
+	}
+	amount := text(t)
+	if currency == "" {
+		return amount + " (account currency)"
+	}
+	return amount + " " + currency
 }
 
 // currencyCode accepts three letters A-Z, so API text never reaches a page

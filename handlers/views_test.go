@@ -131,11 +131,11 @@ func TestProductConfirmAndDetail(t *testing.T) {
 	if c := productConfirm(asRole(auth.RoleCatalogue), p, "123", nil); c.Question != "Delete product 123?" {
 		t.Errorf("confirm of an unreadable product: %q", c.Question)
 	}
-	d := productDetail(asRole(auth.RoleViewer), p, "123", prod)
+	d := productDetail(asRole(auth.RoleViewer), p, "123", prod, "USD")
 	if d.CanEdit || d.CanDelete || d.Options[0].URL != "/options/42" || d.EditURL != "/products/123/edit" || d.DeleteURL != "/products/123/delete" {
 		t.Errorf("viewer's detail %+v", d)
 	}
-	if d := productDetail(asRole(auth.RoleFulfilment), p, "123", prod); d.Options[0].URL != "" {
+	if d := productDetail(asRole(auth.RoleFulfilment), p, "123", prod, "USD"); d.Options[0].URL != "" {
 		t.Error("a role that may not open options gets no link to one")
 	}
 }
