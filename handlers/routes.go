@@ -59,7 +59,8 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	currency := &accountCurrency{api: d.API, now: d.Now}
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute, currency: currency}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
-	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
+	coupons := &couponsHandler{resource: resource[couponsAPI]{w, wr, d.API}, currency: currency,
+		names: &productNames{api: d.API, now: d.Now, ttl: time.Minute}}
 	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
 		history: saleHistory{ledger: ledger, audit: d.Store, users: d.Store, loc: loc}}
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}

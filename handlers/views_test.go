@@ -209,7 +209,7 @@ func TestCouponListViewFiltersSortsAndPages(t *testing.T) {
 			DateExpire: apiclient.NewText(c.expire)})
 	}
 	q, _ := readList(url.Values{"sort": {"code"}, "size": {"10"}}, listSpec{path: p.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}})
-	v := couponListView(asRole(auth.RoleViewer), p, q.withFilters([2]string{"type", "sale"}), "", "sale", all, "2026-03-01")
+	v := couponListView(asRole(auth.RoleViewer), p, q.withFilters([2]string{"type", "sale"}), "", "sale", all, "2026-03-01", "USD", nil)
 	var codes []string
 	for _, r := range v.Rows {
 		codes = append(codes, r.Code)
