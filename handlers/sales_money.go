@@ -225,7 +225,34 @@ func (h *salesHandler) detail(c echo.Context, id string, sale *apiclient.Sale) s
 	}
 	v.Subscriptions = subscriptionsSection(rq, h.paths, id, sale, cur)
 	v.Reauth = reauthSection(rq, h.paths, id, sale)
+	if cur == "" {
+		cur = h.money.currency.Label(ctx, h.log)
+	}
+	saleAmountsIn(&v, cur)
 	return v
+}
+
+// saleAmountsIn names the currency of a sale page's invoice totals and
+// line items: the account's, in which the panel reads and refunds them
+// (money.CurrencyParam); the USD total names its own. Without a known
+// currency the amounts say so in words.
+func saleAmountsIn(v *salespage.Detail, currency string) {
+	with := func(s string) string {
+		if s == "" || s == "—" {
+			return s
+		}
+		if currency == "" {
+			return s + " (account currency)"
+		}
+		return s + " " + currency
+	}
+	for i := range v.Invoices {
+		inv := &v.Invoices[i]
+		inv.Total, inv.Left = with(inv.Total), with(inv.Left)
+		for j := range inv.Items {
+			inv.Items[j].Amount = with(inv.Items[j].Amount)
+		}
+	}
 }
 
 // leftAfterRefunds is an invoice's customer total less the refund items it
