@@ -108,7 +108,7 @@ func (h *auditHandler) list(c echo.Context) error {
 	}
 	names := namesOf(team)
 	for _, e := range rows {
-		view.Rows = append(view.Rows, auditpage.Row{At: formatTimeIn(e.At, h.zone), Actor: e.Actor, IP: e.IP,
+		view.Rows = append(view.Rows, auditpage.Row{At: requestOf(c).When(e.At), Actor: e.Actor, IP: e.IP,
 			Outcome: e.Outcome, Event: auditEvent(e, names)})
 	}
 	base := q.values()

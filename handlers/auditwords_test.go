@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"backoffice/apiclient"
 	"backoffice/store"
@@ -222,5 +223,25 @@ func TestAuditWordsCoverRecordedActions(t *testing.T) {
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Errorf("actions recorded without words in auditDeeds: %v", missing)
+	}
+}
+
+// TestTimesNameTheirZone: every time shown carries its zone.
+func TestTimesNameTheirZone(t *testing.T) {
+	at := time.Date(2026, 12, 3, 14, 5, 0, 0, time.UTC)
+	for _, c := range []struct {
+		loc  *time.Location
+		want string
+	}{
+		{nil, "3 Dec 2026 14:05 UTC"},
+		{time.UTC, "3 Dec 2026 14:05 UTC"},
+		{time.FixedZone("CET", 3600), "3 Dec 2026 15:05 CET"},
+	} {
+		if got := formatTimeIn(at, c.loc); got != c.want {
+			t.Errorf("%v: got %q, want %q", c.loc, got, c.want)
+		}
+	}
+	if got := formatTimeIn(time.Time{}, nil); got != "never" {
+		t.Errorf("zero time: %q", got)
 	}
 }

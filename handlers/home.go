@@ -115,7 +115,7 @@ func (h *homeHandler) show(c echo.Context) error {
 		names = namesOf(team)
 	}
 	for _, e := range recent {
-		view.Recent = append(view.Recent, homepage.Action{At: formatTimeIn(e.At, h.zone), Outcome: e.Outcome,
+		view.Recent = append(view.Recent, homepage.Action{At: rq.When(e.At), Outcome: e.Outcome,
 			Event: auditEvent(e, names)})
 	}
 	return h.render(c, http.StatusOK, "Home", homepage.Page(view), nil)

@@ -26,6 +26,8 @@ type request struct {
 	// visit is nil only when the session could not be loaded.
 	visit *auth.Visit
 	clock func() time.Time
+	// zone is the team's time zone; nil is UTC.
+	zone *time.Location
 }
 
 // User is the signed-in person, nil when nobody is signed in.
@@ -53,6 +55,10 @@ func (r *request) CSRF() string {
 // Now is the panel's clock.
 func (r *request) Now() time.Time { return r.clock() }
 
+// When shows a moment in the team's time zone, with the zone named
+// (formatTimeIn): every time a page shows goes through it.
+func (r *request) When(t time.Time) string { return formatTimeIn(t, r.zone) }
+
 // requestOf returns the request value of c, building it on first use (when
 // the middleware that builds it did not run, e.g. the session failed to
 // load).
@@ -60,12 +66,12 @@ func requestOf(c echo.Context) *request {
 	if r, ok := c.Get(keyRequest.String()).(*request); ok {
 		return r
 	}
-	r := newRequest(c, time.Now)
+	r := newRequest(c, time.Now, nil)
 	c.Set(keyRequest.String(), r)
 	return r
 }
 
-func newRequest(c echo.Context, clock func() time.Time) *request {
+func newRequest(c echo.Context, clock func() time.Time, zone *time.Location) *request {
 	return &request{ID: RequestIDOf(c), IP: c.RealIP(), Path: c.Request().URL.Path,
-		viewer: viewerOf(c), visit: visitOf(c), clock: clock}
+		viewer: viewerOf(c), visit: visitOf(c), clock: clock, zone: zone}
 }

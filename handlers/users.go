@@ -93,7 +93,7 @@ func (h *usersHandler) list(c echo.Context) error {
 	view := userspage.List{NewURL: h.paths.UserNew(), RolesURL: h.paths.Roles()}
 	for _, u := range list {
 		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), URL: h.paths.User(itoa64(u.ID)), Name: u.Name, Email: u.Email,
-			Role: menu.label(u.Role), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTimeIn(u.LastLoginAt, h.zone)})
+			Role: menu.label(u.Role), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: requestOf(c).When(u.LastLoginAt)})
 	}
 	return h.render(c, http.StatusOK, "Team", userspage.ListPage(view), nil)
 }
@@ -210,16 +210,17 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 		return err
 	}
 	id := itoa64(u.ID)
-	view := userspage.Detail{CSRF: requestOf(c).CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
-		TwoFactor: u.TOTPEnabled, Self: u.ID == requestOf(c).User().ID, LastLogin: formatTimeIn(u.LastLoginAt, h.zone), Created: formatTimeIn(u.CreatedAt, h.zone),
+	rq := requestOf(c)
+	view := userspage.Detail{CSRF: rq.CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
+		TwoFactor: u.TOTPEnabled, Self: u.ID == rq.User().ID, LastLogin: rq.When(u.LastLoginAt), Created: rq.When(u.CreatedAt),
 		Actions: userspage.MemberActions{Disable: h.paths.UserDisable(id), Enable: h.paths.UserEnable(id),
 			ResetPassword: h.paths.UserResetPassword(id), ResetSecondFactor: h.paths.UserResetSecondFactor(id),
 			EndSessions: h.paths.UserEndSessions(id)}}
 	for _, s := range list {
-		view.Sessions = append(view.Sessions, userspage.Session{Created: formatTimeIn(s.CreatedAt, h.zone), LastSeen: formatTimeIn(s.LastSeenAt, h.zone),
+		view.Sessions = append(view.Sessions, userspage.Session{Created: rq.When(s.CreatedAt), LastSeen: rq.When(s.LastSeenAt),
 			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
 	}
-	if view.Recent, err = h.memberActions(c.Request().Context(), u); err != nil {
+	if view.Recent, err = h.memberActions(c.Request().Context(), rq, u); err != nil {
 		return err
 	}
 	return h.render(c, status, u.Name, userspage.DetailPage(view, menu.help()), nil)
@@ -272,7 +273,7 @@ const memberRecent = 10
 
 // memberActions are the latest entries by the member and on their account,
 // newest first, in words (auditSentence).
-func (h *usersHandler) memberActions(ctx context.Context, u *store.User) ([]userspage.Action, error) {
+func (h *usersHandler) memberActions(ctx context.Context, rq *request, u *store.User) ([]userspage.Action, error) {
 	by, err := h.entries.ListAudit(ctx, store.AuditFilter{UserID: u.ID, Limit: memberRecent})
 	if err != nil {
 		return nil, fmt.Errorf("audit entries by user %d: %w", u.ID, err)
@@ -303,7 +304,7 @@ func (h *usersHandler) memberActions(ctx context.Context, u *store.User) ([]user
 	names := namesOf(team)
 	out := make([]userspage.Action, len(all))
 	for i, e := range all {
-		out[i] = userspage.Action{At: formatTimeIn(e.At, h.zone), Outcome: e.Outcome, Event: auditEvent(e, names)}
+		out[i] = userspage.Action{At: rq.When(e.At), Outcome: e.Outcome, Event: auditEvent(e, names)}
 	}
 	return out, nil
 }

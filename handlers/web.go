@@ -22,8 +22,6 @@ type web struct {
 	assets  *static.Assets
 	sandbox bool
 	now     func() time.Time
-	// zone is the team's time zone (config time-zone); nil is UTC.
-	zone *time.Location
 	// sessions is nil only in tests of the bare server skeleton.
 	sessions *auth.Sessions
 	// paths builds links from the route table's names.
