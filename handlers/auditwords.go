@@ -329,6 +329,12 @@ var auditNouns = map[string]string{
 // description the audit log, the home page and the team pages show; the raw
 // values stay next to it (auditEvent).
 func auditSentence(e store.AuditEntry, n auditNames) string {
+	// The values come from forms and the API: hidden control characters
+	// are shown, not obeyed.
+	return inert(sentenceOf(e, n))
+}
+
+func sentenceOf(e store.AuditEntry, n auditNames) string {
 	a := auditEntry{e: e, names: n, params: parseAuditValues(e.Params), before: beforeOf(e.Detail), subject: n.actor(e)}
 	if e.Outcome == OutcomeSuppressed {
 		noun := auditNouns[e.Action]

@@ -245,3 +245,13 @@ func TestTimesNameTheirZone(t *testing.T) {
 		t.Errorf("zero time: %q", got)
 	}
 }
+
+// TestAuditSentenceShowsHiddenCharacters: a product renamed with a
+// right-to-left override cannot turn the sentence around.
+func TestAuditSentenceShowsHiddenCharacters(t *testing.T) {
+	e := store.AuditEntry{UserID: 1, Actor: "ana@example.com", Action: "products.create", Outcome: OutcomeOK,
+		Params: ScrubParams(url.Values{"name": {"Ring\u202Egnir"}, "price": {"1.00"}})}
+	if got, want := auditSentence(e, wordsTeam), "Ana added the product Ring[U+202E]gnir at 1.00."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
