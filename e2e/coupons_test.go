@@ -81,7 +81,7 @@ func TestCouponJourney(t *testing.T) {
 			if msg := text(page, "#flash"); !strings.Contains(msg, "Coupon "+code+" created.") {
 				t.Errorf("flash %q", msg)
 			}
-			if facts := text(page, "main dl.facts"); !strings.Contains(facts, "12.5% off") || !strings.Contains(facts, "Product "+ocMug) {
+			if facts := text(page, "main dl.facts"); !strings.Contains(facts, "12.5% off") || !strings.Contains(facts, "Zürich Café Mug — 350 ml ("+ocMug+")") {
 				t.Errorf("detail: %q", facts)
 			}
 

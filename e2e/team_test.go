@@ -88,13 +88,20 @@ func TestFirstRunTeamJourney(t *testing.T) {
 		t.Errorf("fulfilment on /audit sees %q", h1)
 	}
 
-	// The admin's audit log shows all of it.
+	// The admin's audit log shows all of it, in words; the codes are one
+	// click away under Details.
 	admin.MustNavigate(p.URL + "/audit").MustWaitLoad()
 	log := admin.MustElement("#audit-results").MustText()
-	for _, want := range []string{"setup.admin_created", "me.2fa.enrol", "users.create", "fred@example.com", "me.password.change", "access.denied"} {
+	for _, want := range []string{"Ada Admin created the first admin account.", "Ada Admin turned on a second sign-in factor.",
+		"Ada Admin added Fred Floor to the team as Fulfilment.", "fred@example.com", "Fred Floor changed their password.",
+		"Fred Floor was refused the page /audit."} {
 		if !strings.Contains(log, want) {
-			t.Errorf("audit page lacks %q", want)
+			t.Errorf("audit page lacks %q: %.600s", want, log)
 		}
+	}
+	admin.MustElement("#audit-results details summary").MustClick()
+	if raw := admin.MustElement("#audit-results details").MustText(); !strings.Contains(raw, "access.denied") {
+		t.Errorf("the first entry's details lack its raw action: %q", raw)
 	}
 	// Filter by person with htmx: the URL follows, so it can be shared.
 	admin.MustElement(`select[name=actor]`).MustSelect("Fred Floor (fred@example.com)")
@@ -107,7 +114,7 @@ func TestFirstRunTeamJourney(t *testing.T) {
 		t.Errorf("filtered URL %s", path(admin))
 	}
 	filtered := admin.MustElement("#audit-results").MustText()
-	if strings.Contains(filtered, "setup.admin_created") || !strings.Contains(filtered, "access.denied") {
+	if strings.Contains(filtered, "created the first admin account") || !strings.Contains(filtered, "Fred Floor was refused the page") {
 		t.Errorf("the person filter did not apply: %.400s", filtered)
 	}
 	csv := admin.MustEval(`() => fetch("/audit?format=csv").then(r => r.text())`).String()
@@ -117,6 +124,9 @@ func TestFirstRunTeamJourney(t *testing.T) {
 	}
 	if !strings.Contains(csv, "users.create") || !strings.Contains(csv, "fred@example.com") {
 		t.Error("CSV lacks the team change")
+	}
+	if !strings.HasSuffix(lines[0], ",request_id,in_words") || !strings.Contains(csv, "Ada Admin added Fred Floor to the team as Fulfilment.") {
+		t.Errorf("CSV lacks the plain-words column: %q", lines[0])
 	}
 	// Nothing secret in the logs of the whole journey.
 	for _, s := range []string{"a long admin passphrase", "fred's own long passphrase", oneTime} {

@@ -73,7 +73,7 @@ func approvalsPage(rq *request, p paths, pending []store.RefundRequest, name fun
 		row := approvalspage.Request{ID: id, SaleID: r.SaleID, SaleURL: p.Sale(r.SaleID), Customer: inert(orBuyer(r.Customer)),
 			Amount: money.Amount{Cents: r.AmountCents, Currency: r.Currency}.String(), What: "invoice " + r.InvoiceID,
 			Category: money.CategoryWords(r.Category), Comment: r.Comment, RequestedBy: name(r.RequestedBy),
-			Age: roughly(now.Sub(r.RequestedAt)), At: formatTime(r.RequestedAt), Expires: formatTime(r.ExpiresAt),
+			Age: roughly(now.Sub(r.RequestedAt)), At: rq.When(r.RequestedAt), Expires: rq.When(r.ExpiresAt),
 			Own: r.RequestedBy == rq.User().ID, ApproveURL: p.Approve(id), RejectURL: p.Reject(id)}
 		if r.LineitemID != "" {
 			row.What = inert(r.Item) + " (invoice " + r.InvoiceID + ")"

@@ -102,9 +102,14 @@ func (h *auditHandler) list(c echo.Context) error {
 	if view.Actions, view.People, err = h.options(ctx, q); err != nil {
 		return err
 	}
+	team, err := h.users.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	names := namesOf(team)
 	for _, e := range rows {
-		view.Rows = append(view.Rows, auditpage.Row{At: e.At.UTC().Format("2006-01-02 15:04:05"), Actor: e.Actor, IP: e.IP,
-			Action: e.Action, Target: e.Target, Outcome: e.Outcome, Params: e.Params, Detail: e.Detail})
+		view.Rows = append(view.Rows, auditpage.Row{At: requestOf(c).When(e.At), Actor: e.Actor, IP: e.IP,
+			Outcome: e.Outcome, Event: auditEvent(e, names)})
 	}
 	base := q.values()
 	if len(rows) == auditPageSize {
@@ -149,18 +154,24 @@ func (h *auditHandler) csv(c echo.Context) error {
 	if len(errs) > 0 {
 		return echo.NewHTTPError(http.StatusBadRequest, "Fix the date filter before downloading.")
 	}
+	team, err := h.users.ListUsers(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	names := namesOf(team)
 	f.BeforeID = 0
 	res := c.Response()
 	res.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	res.Header().Set("Content-Disposition", `attachment; filename="backoffice-audit-`+time.Now().UTC().Format("20060102-150405")+`.csv"`)
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
-	_ = w.Write([]string{"id", "time_utc", "actor", "user_id", "ip", "action", "target", "outcome", "params", "detail", "request_id"})
+	_ = w.Write([]string{"id", "time_utc", "actor", "user_id", "ip", "action", "target", "outcome", "params", "detail", "request_id", "in_words"})
 	n := 0
-	err := h.entries.EachAudit(c.Request().Context(), f, func(e *store.AuditEntry) error {
+	err = h.entries.EachAudit(c.Request().Context(), f, func(e *store.AuditEntry) error {
 		n++
 		if err := w.Write([]string{itoa64(e.ID), e.At.UTC().Format(time.RFC3339), cell(e.Actor), itoa64(e.UserID), cell(e.IP),
-			cell(e.Action), cell(e.Target), cell(e.Outcome), cell(e.Params), cell(e.Detail), cell(e.RequestID)}); err != nil {
+			cell(e.Action), cell(e.Target), cell(e.Outcome), cell(e.Params), cell(e.Detail), cell(e.RequestID),
+			cell(auditSentence(*e, names))}); err != nil {
 			return err
 		}
 		if n%500 == 0 {

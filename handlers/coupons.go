@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +32,13 @@ type couponsAPI interface {
 // couponsHandler serves the coupon pages: list and detail (coupons.view),
 // create and edit (coupons.edit), delete (coupons.delete). Every write goes
 // through the write path.
-type couponsHandler struct{ resource[couponsAPI] }
+type couponsHandler struct {
+	resource[couponsAPI]
+	// names names the products a coupon applies to; currency the
+	// account's currency its amounts are in.
+	names    *productNames
+	currency *accountCurrency
+}
 
 // couponCodePattern is the API's rule for coupon codes.
 var couponCodePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
@@ -56,12 +63,12 @@ func couponTypeOptions(selected string, withAll bool) []components.Option {
 
 // couponDiscount puts a coupon's discount in words: "15% off", "10.00 off",
 // "free shipping".
-func couponDiscount(typ, percent string, hasPercent bool, value apiclient.Text) string {
+func couponDiscount(typ, percent string, hasPercent bool, value apiclient.Text, currency string) string {
 	switch {
 	case hasPercent:
 		return inert(percent) + "% off"
 	case !value.Blank():
-		return text(value) + " off"
+		return priceText(value, currency, "") + " off"
 	case typ == "shipping":
 		return "free shipping"
 	}
@@ -103,13 +110,27 @@ func (h *couponsHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := couponListView(requestOf(c), h.paths, q, code, typ, all, h.today())
+	ctx := c.Request().Context()
+	cur := h.currency.Label(ctx, h.log)
+	var names map[string]string
+	if slices.ContainsFunc(all, func(cp apiclient.CouponSummary) bool {
+		return strings.EqualFold(cp.Type.Value, "product") || len(couponProductIDs(cp.ProductID)) > 0
+	}) {
+		if names, err = h.names.Names(ctx); err != nil {
+			h.log.Warn("coupon list shows product ids without names", "request_id", RequestIDOf(c), "error", err)
+		}
+	}
+	v := couponListView(requestOf(c), h.paths, q, code, typ, all, h.today(), cur, names)
+	h.nameProducts(ctx, v.Rows, names)
 	return h.render(c, http.StatusOK, "Coupons", couponspage.ListPage(v), couponspage.ResultsFragment(v, withOrder))
 }
 
 // couponListView filters, sorts and pages the account's coupons (the API
 // sends them all at once) for state q.
-func couponListView(rq *request, p paths, q listState, code, typ string, all []apiclient.CouponSummary, today string) couponspage.List {
+// currency is the account's currency ("" when unknown); names the
+// catalogue's product names by id (nil when unknown).
+func couponListView(rq *request, p paths, q listState, code, typ string, all []apiclient.CouponSummary, today, currency string,
+	names map[string]string) couponspage.List {
 	needle := strings.ToLower(code)
 	rows := make([]apiclient.CouponSummary, 0, len(all))
 	for _, cp := range all {
@@ -138,8 +159,9 @@ func couponListView(rq *request, p paths, q listState, code, typ string, all []a
 		q.Head("Expires", "expiry", false, target), q.Head("Discount", "discount", true, target)}
 	for _, cp := range page {
 		pct, hasPct := cp.PercentOff()
-		r := couponspage.Row{Code: text(cp.CouponCode), Type: text(cp.Type), Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff),
-			Minimum: shown(cp.MinimumPurchase, "0.00"), Expires: text(cp.DateExpire), Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today}
+		r := couponspage.Row{Code: text(cp.CouponCode), Type: text(cp.Type), Discount: couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff, currency),
+			Minimum: couponMinimum(cp.MinimumPurchase, currency), Expires: text(cp.DateExpire),
+			Expired: !cp.DateExpire.Blank() && cp.DateExpire.Value < today, Products: couponProductWords(cp, names)}
 		if couponCodePattern.MatchString(cp.CouponCode.Value) {
 			r.Href = p.Coupon(cp.CouponCode.Value)
 		}
@@ -215,9 +237,93 @@ func couponAllProducts(cp *apiclient.Coupon) bool {
 	return false
 }
 
-func couponDiscountOf(cp *apiclient.Coupon) string {
+func couponDiscountOf(cp *apiclient.Coupon, currency string) string {
 	pct, hasPct := cp.PercentOff()
-	return couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff)
+	return couponDiscount(cp.Type.Value, pct, hasPct, cp.ValueOff, currency)
+}
+
+// nameProducts fills in the products of the page's product coupons that
+// list_coupons left out: it names no products (admin-api.md 4.5), so each
+// such row on this page costs one detail_coupon, a few at a time; the
+// names come from the catalogue read once (productNames). A coupon that
+// cannot be read says so rather than failing the list.
+func (h *couponsHandler) nameProducts(ctx context.Context, rows []couponspage.Row, names map[string]string) {
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 4)
+	for i := range rows {
+		r := &rows[i]
+		if r.Products != "" || !strings.EqualFold(r.Type, "product") || !couponCodePattern.MatchString(r.Code) {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			cp, err := h.api.DetailCoupon(ctx, apiclient.DetailCouponParams{CouponCode: r.Code})
+			if err != nil {
+				h.log.Warn("coupon products for the list", "coupon", r.Code, "error", err)
+				r.Products = "(could not be read)"
+				return
+			}
+			if couponAllProducts(cp) {
+				r.Products = "All products"
+				return
+			}
+			out := make([]string, 0, len(cp.Products))
+			for _, p := range cp.Products {
+				out = append(out, couponProductName(p.ProductID.Value, names))
+			}
+			r.Products = strings.Join(out, ", ")
+		}()
+	}
+	wg.Wait()
+}
+
+// couponMinimum is a coupon's minimum purchase with its currency; none
+// reads as 0.00.
+func couponMinimum(t apiclient.Text, currency string) string {
+	if t.Blank() {
+		t = apiclient.NewText("0.00")
+	}
+	return priceText(t, currency, "")
+}
+
+// couponProductIDs are the products a listed coupon names, without the
+// API's "0" (every product).
+func couponProductIDs(ids apiclient.TextList) []string {
+	var out []string
+	for _, id := range ids {
+		if !id.Blank() && id.Value != "0" {
+			out = append(out, id.Value)
+		}
+	}
+	return out
+}
+
+// couponProductWords names a listed coupon's products: "All products" for
+// one on every product, the names (or "product ID" for one the catalogue
+// does not name) for the rest, "" when it names none.
+func couponProductWords(cp apiclient.CouponSummary, names map[string]string) string {
+	for _, id := range cp.ProductID {
+		if id.Value == "0" {
+			return "All products"
+		}
+	}
+	ids := couponProductIDs(cp.ProductID)
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = couponProductName(id, names)
+	}
+	return strings.Join(out, ", ")
+}
+
+// couponProductName is a product's name from the catalogue, or its id.
+func couponProductName(id string, names map[string]string) string {
+	if n := names[id]; n != "" {
+		return n
+	}
+	return "product " + inert(id)
 }
 
 func (h *couponsHandler) show(c echo.Context) error {
@@ -226,15 +332,23 @@ func (h *couponsHandler) show(c echo.Context) error {
 		return err
 	}
 	rq := requestOf(c)
-	v := couponspage.Detail{Code: shown(cp.CouponCode, code), Type: text(cp.Type), Discount: couponDiscountOf(cp),
-		Minimum: shown(cp.MinimumPurchase, "0.00"), Expires: text(cp.DateExpire),
+	ctx := c.Request().Context()
+	cur := h.currency.Label(ctx, h.log)
+	v := couponspage.Detail{Code: shown(cp.CouponCode, code), Type: text(cp.Type), Discount: couponDiscountOf(cp, cur),
+		Minimum: couponMinimum(cp.MinimumPurchase, cur), Expires: text(cp.DateExpire),
 		Expired:     !cp.DateExpire.Blank() && cp.DateExpire.Value < h.today(),
 		AllProducts: couponAllProducts(cp), EditURL: h.paths.CouponEdit(code), DeleteURL: h.paths.CouponConfirm(code),
 		ListURL: h.paths.Coupons(), CanEdit: rq.Can(auth.CouponsEdit), CanDelete: rq.Can(auth.CouponsDelete)}
 	if !v.AllProducts {
+		var names map[string]string
+		if len(cp.Products) > 0 {
+			if names, err = h.names.Names(ctx); err != nil {
+				h.log.Warn("coupon page shows product ids without names", "request_id", rq.ID, "error", err)
+			}
+		}
 		for _, p := range cp.Products {
 			id := p.ProductID.Value
-			pr := couponspage.Product{ID: inert(id)}
+			pr := couponspage.Product{ID: inert(id), Name: couponProductName(id, names)}
 			if form.IsDigits(id, apiIDMaxDigits) {
 				pr.Href = h.paths.Product(id)
 			}
@@ -246,10 +360,10 @@ func (h *couponsHandler) show(c echo.Context) error {
 
 // couponConfirm is the delete confirmation of coupon cp (nil when it could
 // not be read).
-func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) components.Confirm {
+func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon, currency string) components.Confirm {
 	name, typ, discount := code, "—", "—"
 	if cp != nil {
-		name, typ, discount = shown(cp.CouponCode, code), text(cp.Type), couponDiscountOf(cp)
+		name, typ, discount = shown(cp.CouponCode, code), text(cp.Type), couponDiscountOf(cp, currency)
 	}
 	return components.Confirm{Question: "Delete coupon " + name + "?",
 		Facts: []components.Fact{{Label: "Code", Value: name}, {Label: "Type", Value: typ},
@@ -261,7 +375,7 @@ func couponConfirm(rq *request, p paths, code string, cp *apiclient.Coupon) comp
 // couponRemoval is the confirmed delete of coupon code (cp nil when it
 // could not be read).
 func (h *couponsHandler) couponRemoval(c echo.Context, code string, cp *apiclient.Coupon) confirmed {
-	x := confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp),
+	x := confirmed{Title: "Delete coupon", Page: couponConfirm(requestOf(c), h.paths, code, cp, h.currency.Label(c.Request().Context(), h.log)),
 		Write: Write{Action: "coupons.delete", Permission: auth.CouponsDelete, Target: "coupon:" + code,
 			Send: send(h.api.DeleteCoupon, apiclient.DeleteCouponParams{CouponCode: code})},
 		Done: "Coupon " + code + " deleted.", Next: h.paths.Coupons()}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,8 +110,12 @@ func TestCouponListFilterSortAndPage(t *testing.T) {
 		t.Fatalf("default order is the API's, newest first: %s", got)
 	}
 	// list_coupons gives percentages as fractions; the page shows percents.
-	if !strings.Contains(b.body, "15% off") || strings.Contains(b.body, "0.15") || !strings.Contains(b.body, "10.00 off") {
-		t.Error("discounts are not shown as percents and amounts")
+	if !strings.Contains(b.body, "15% off") || strings.Contains(b.body, "0.15") || !strings.Contains(b.body, "10.00 USD off") {
+		t.Error("discounts are not shown as percents and amounts in the account's currency")
+	}
+	// Product coupons name their products, read from the catalogue once.
+	if got := texts(b.body, `td[data-label="Products"]`); !slices.Contains(got, "Studio Headphones") {
+		t.Errorf("no coupon names Studio Headphones: %q", got)
 	}
 	if !regexp.MustCompile(`SPRING_SALE</a></td><td data-label="Type">sale</td><td data-label="Expires"><span>2026-05-31 <span class="badge badge-bad">expired`).MatchString(b.body) {
 		t.Error("an expired coupon is not marked")
@@ -171,7 +176,7 @@ func TestCouponDetail(t *testing.T) {
 	h := newHarness(t)
 	b, _ := h.signedInAs("viewer")
 	b.get("/coupons/HEADPHONES-20")
-	for _, want := range []string{"<h1>Coupon HEADPHONES-20</h1>", "20% off", `<a href="/products/` + headphonesID + `">Product ` + headphonesID + `</a>`, "2026-12-31"} {
+	for _, want := range []string{"<h1>Coupon HEADPHONES-20</h1>", "20% off", `<a href="/products/` + headphonesID + `">Studio Headphones</a> <span class="muted">(` + headphonesID + `)</span>`, "2026-12-31"} {
 		if !strings.Contains(b.body, want) {
 			t.Errorf("HEADPHONES-20 lacks %s", want)
 		}
@@ -483,7 +488,7 @@ func TestCouponDeleteNeedsConfirmation(t *testing.T) {
 	h := newHarness(t)
 	b, _ := h.signedInAs("catalogue")
 	b.get("/coupons/TENOFF/delete")
-	if !strings.Contains(b.body, `action="/coupons/TENOFF/delete"`) || !strings.Contains(b.body, "10.00 off") {
+	if !strings.Contains(b.body, `action="/coupons/TENOFF/delete"`) || !strings.Contains(b.body, "10.00 USD off") {
 		t.Fatalf("confirmation: %.300s", b.body)
 	}
 	if h.sb.Calls("delete_coupon") != 0 {

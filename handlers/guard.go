@@ -70,6 +70,9 @@ type guard struct {
 	// machine holds the routes a machine posts to ("POST /ins"), which
 	// carry no CSRF token: register fills it from permMachine.
 	machine map[string]bool
+	// zone is the team's time zone (config time-zone), in which every
+	// request shows times (request.When); nil is UTC.
+	zone *time.Location
 }
 
 // loadVisit reads the visitor's cookie and session before any handler runs,
@@ -94,7 +97,7 @@ func (g *guard) loadVisit(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			c.Set(keyViewer.String(), v)
 		}
-		c.Set(keyRequest.String(), newRequest(c, g.now))
+		c.Set(keyRequest.String(), newRequest(c, g.now, g.zone))
 		return next(c)
 	}
 }

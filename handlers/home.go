@@ -29,7 +29,9 @@ type homeHandler struct {
 	*web
 	api   companyAPI
 	audit recentAudit
-	day   dayAtAGlance
+	// team names the people the recent actions mention.
+	team userLister
+	day  dayAtAGlance
 	// refunds are the person's own refunds and requests (issue 10).
 	refunds requesterRefunds
 
@@ -104,9 +106,17 @@ func (h *homeHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var names auditNames
+	if len(recent) > 0 {
+		team, err := h.team.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		names = namesOf(team)
+	}
 	for _, e := range recent {
-		view.Recent = append(view.Recent, homepage.Action{At: e.At.UTC().Format("2006-01-02 15:04"), Action: e.Action,
-			Target: e.Target, Outcome: e.Outcome})
+		view.Recent = append(view.Recent, homepage.Action{At: rq.When(e.At), Outcome: e.Outcome,
+			Event: auditEvent(e, names)})
 	}
 	return h.render(c, http.StatusOK, "Home", homepage.Page(view), nil)
 }

@@ -36,7 +36,7 @@ func (h *meHandler) show(c echo.Context) error {
 		return err
 	}
 	view := mepage.Profile{Name: v.User.Name, Email: v.User.Email, Role: v.Grants.Label(), TwoFactor: v.User.TOTPEnabled,
-		RecoveryLeft: n, LastLogin: formatTime(v.User.LastLoginAt), CSRF: requestOf(c).CSRF(), Links: h.links()}
+		RecoveryLeft: n, LastLogin: requestOf(c).When(v.User.LastLoginAt), CSRF: requestOf(c).CSRF(), Links: h.links()}
 	return h.render(c, http.StatusOK, "Your account", mepage.ProfilePage(view), nil)
 }
 
@@ -266,7 +266,7 @@ func (h *meHandler) sessionsList(c echo.Context) error {
 	view := mepage.Sessions{CSRF: requestOf(c).CSRF(), Links: h.links()}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, mepage.Session{ID: s.ID, Current: s.ID == v.Session.ID, EndURL: h.paths.MeEndSession(s.ID),
-			Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
+			Created: requestOf(c).When(s.CreatedAt), LastSeen: requestOf(c).When(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
 	}
 	return h.render(c, http.StatusOK, "Your sessions", mepage.SessionsPage(view), nil)
 }

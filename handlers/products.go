@@ -34,6 +34,8 @@ type productsHandler struct {
 	cats    []apiclient.Category
 	catsAt  time.Time
 	catsTTL time.Duration
+	// currency names the account's currency, which every price is in.
+	currency *accountCurrency
 }
 
 // productOf fetches the product named by the path.

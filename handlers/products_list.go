@@ -64,6 +64,7 @@ var productColumns = []struct {
 	num        bool
 }{
 	{"Name", "name", false},
+	{"System ID", "product_id", false},
 	{"2CO ID", "assigned_product_id", false},
 	{"Your ID", "vendor_product_id", false},
 	{"Price", "price", true},
@@ -91,7 +92,7 @@ func (h *productsHandler) list(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	productRows(&view, h.paths, q, list)
+	productRows(&view, h.paths, q, list, h.currency.Label(c.Request().Context(), h.log))
 	return h.render(c, http.StatusOK, "Products", productspage.ListPage(view), productspage.Results(view))
 }
 
@@ -121,14 +122,14 @@ func productListView(rq *request, p paths, q listState, f productFilters, errs f
 
 // productRows adds one page of list_products, the pager and, for an empty
 // page, the explanation.
-func productRows(view *productspage.List, p paths, q listState, list *apiclient.ProductList) {
+func productRows(view *productspage.List, p paths, q listState, list *apiclient.ProductList, currency string) {
 	for _, pr := range list.Products {
 		kind := "Digital"
 		if pr.Tangible.Value == "1" {
 			kind = "Physical"
 		}
 		view.Rows = append(view.Rows, productspage.Row{ID: pr.ProductID.Value, URL: p.Product(pr.ProductID.Value), Name: productName(&pr),
-			AssignedID: text(pr.AssignedProductID), VendorProductID: text(pr.VendorProductID), Price: text(pr.Price), Kind: kind})
+			AssignedID: text(pr.AssignedProductID), VendorProductID: text(pr.VendorProductID), Price: priceText(pr.Price, currency, ""), Kind: kind})
 	}
 	pi := list.PageInfo
 	if pi.CurPage.Valid && pi.CurPage.Value > 0 {

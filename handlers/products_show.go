@@ -15,13 +15,14 @@ func (h *productsHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := productDetail(requestOf(c), h.paths, id, p)
+	view := productDetail(requestOf(c), h.paths, id, p, h.currency.Label(c.Request().Context(), h.log))
 	return h.render(c, http.StatusOK, view.Name, productspage.DetailPage(view), nil)
 }
 
 // productDetail is one product's page for the person of rq.
-func productDetail(rq *request, paths paths, id string, p *apiclient.Product) productspage.Detail {
-	view := productspage.Detail{ID: id, Name: productName(p), Facts: productFacts(p),
+// currency is the account's currency code, "" when it could not be read.
+func productDetail(rq *request, paths paths, id string, p *apiclient.Product, currency string) productspage.Detail {
+	view := productspage.Detail{ID: id, Name: productName(p), Facts: productFacts(p, currency),
 		CanEdit: rq.Can(auth.ProductsEdit), CanDelete: rq.Can(auth.ProductsDelete),
 		EditURL: paths.ProductEdit(id), DeleteURL: paths.ProductConfirm(id), ListURL: paths.Products()}
 	for _, o := range p.Options {
@@ -30,7 +31,7 @@ func productDetail(rq *request, paths paths, id string, p *apiclient.Product) pr
 			row.URL = paths.Option(o.OptionID.Value)
 		}
 		for _, v := range o.OptionValues {
-			row.Values = append(row.Values, productspage.OptionValue{Name: text(v.OptionValueName), Surcharge: shown(v.OptionValueSurcharge, "0.00")})
+			row.Values = append(row.Values, productspage.OptionValue{Name: text(v.OptionValueName), Surcharge: priceText(v.OptionValueSurcharge, currency, "0.00")})
 		}
 		view.Options = append(view.Options, row)
 	}
@@ -43,26 +44,26 @@ func productDetail(rq *request, paths paths, id string, p *apiclient.Product) pr
 	return view
 }
 
-func productFacts(p *apiclient.Product) []productspage.Fact {
+func productFacts(p *apiclient.Product, currency string) []productspage.Fact {
 	none := func(t apiclient.Text) string { return shown(t, "—") }
 	facts := []productspage.Fact{
 		{Label: "2CO ID", Value: none(p.AssignedProductID)},
 		{Label: "Your product ID", Value: none(p.VendorProductID)},
 		{Label: "System ID", Value: none(p.ProductID)},
 		{Label: "Account number", Value: none(p.VendorID)},
-		{Label: "Price", Value: none(p.Price)},
+		{Label: "Price", Value: priceText(p.Price, currency, "—")},
 	}
 	if apiFlag(p.Tangible) {
 		facts = append(facts, productspage.Fact{Label: "Type", Value: "Physical goods, shipped"},
 			productspage.Fact{Label: "Weight", Value: none(p.Weight)},
-			productspage.Fact{Label: "Handling fee", Value: none(p.Handling)})
+			productspage.Fact{Label: "Handling fee", Value: priceText(p.Handling, currency, "—")})
 	} else {
 		facts = append(facts, productspage.Fact{Label: "Type", Value: "Digital or service, not shipped"})
 	}
 	if apiFlag(p.Recurring) || !p.Recurrence.Blank() {
 		facts = append(facts, productspage.Fact{Label: "Subscription", Value: "Billed every " + none(p.Recurrence)},
 			productspage.Fact{Label: "Runs for", Value: none(p.Duration)},
-			productspage.Fact{Label: "Startup fee", Value: shown(p.StartupFee, "none")})
+			productspage.Fact{Label: "Startup fee", Value: priceText(p.StartupFee, currency, "none")})
 	} else {
 		facts = append(facts, productspage.Fact{Label: "Subscription", Value: "No, billed once"})
 	}
@@ -71,7 +72,7 @@ func productFacts(p *apiclient.Product) []productspage.Fact {
 		if p.CommissionType.Value == "percentage" {
 			amount += " %"
 		} else {
-			amount += " (fixed amount)"
+			amount = priceText(p.CommissionAmount, currency, "—") + " (fixed amount)"
 		}
 		facts = append(facts, productspage.Fact{Label: "Affiliate commission", Value: amount})
 	} else {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"backoffice/apiclient"
 	"backoffice/sandbox"
 	"backoffice/store"
@@ -277,14 +279,36 @@ func prodEscape(s string) string {
 	return r.Replace(s)
 }
 
+// TestProductListShowsTheIDTheURLUses: each row's System ID is the id its
+// link opens, and its price names the account's currency.
+func TestProductListShowsTheIDTheURLUses(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("viewer")
+	b.get("/products?size=50")
+	rows := dom(b.body).Find("#product-results tbody tr")
+	if rows.Length() == 0 {
+		t.Fatal("no product rows")
+	}
+	rows.Each(func(_ int, r *goquery.Selection) {
+		href, _ := r.Find(`td[data-label="Name"] a`).Attr("href")
+		id := strings.TrimSpace(r.Find(`td[data-label="System ID"]`).Text())
+		if id == "" || href != "/products/"+id {
+			t.Errorf("row shows id %q but links to %q", id, href)
+		}
+		if price := r.Find(`td[data-label="Price"]`).Text(); !strings.HasSuffix(price, " USD") {
+			t.Errorf("price %q names no currency", price)
+		}
+	})
+}
+
 func TestProductDetailShowsEveryField(t *testing.T) {
 	h := newHarness(t)
 	b, _ := h.signedInAs("support")
 	b.get("/products/" + prodHeadphones)
 	for _, want := range []string{
 		"<h1>Studio Headphones</h1>", "<title>Studio Headphones · Backoffice</title>",
-		"HP-STUDIO", "89.00", "Physical goods, shipped", "0.80", "4.00",
-		"decibels", "150dB", "+11.00", "250dB", "+33.00", "Volume", "Medium", "+2.00",
+		"HP-STUDIO", "89.00 USD", "Physical goods, shipped", "0.80", "4.00 USD",
+		"decibels", "150dB", "+11.00 USD", "250dB", "+33.00 USD", "Volume", "Medium", "+2.00 USD",
 		"Audio &amp; Headphones (in Computers &amp; Electronics)",
 		"Image 1 (id 4701000201)", "Image 2 (id 4701000204)",
 		`href="/options/` + optVolume + `"`, // support may open options

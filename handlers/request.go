@@ -30,6 +30,8 @@ type request struct {
 	// posted is the request's form once a handler has read it (nil
 	// before), for the write path's fingerprint of the form.
 	posted func() url.Values
+	// zone is the team's time zone; nil is UTC.
+	zone *time.Location
 }
 
 // User is the signed-in person, nil when nobody is signed in.
@@ -66,6 +68,10 @@ func (r *request) postedHash() string {
 // Now is the panel's clock.
 func (r *request) Now() time.Time { return r.clock() }
 
+// When shows a moment in the team's time zone, with the zone named
+// (formatTimeIn): every time a page shows goes through it.
+func (r *request) When(t time.Time) string { return formatTimeIn(t, r.zone) }
+
 // requestOf returns the request value of c, building it on first use (when
 // the middleware that builds it did not run, e.g. the session failed to
 // load).
@@ -73,13 +79,13 @@ func requestOf(c echo.Context) *request {
 	if r, ok := c.Get(keyRequest.String()).(*request); ok {
 		return r
 	}
-	r := newRequest(c, time.Now)
+	r := newRequest(c, time.Now, nil)
 	c.Set(keyRequest.String(), r)
 	return r
 }
 
-func newRequest(c echo.Context, clock func() time.Time) *request {
+func newRequest(c echo.Context, clock func() time.Time, zone *time.Location) *request {
 	return &request{ID: RequestIDOf(c), IP: c.RealIP(), Path: c.Request().URL.Path,
-		viewer: viewerOf(c), visit: visitOf(c), clock: clock,
+		viewer: viewerOf(c), visit: visitOf(c), clock: clock, zone: zone,
 		posted: func() url.Values { return c.Request().PostForm }}
 }

@@ -42,12 +42,12 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	queue := &queueHandler{web: w, queue: d.Queue, loc: loc, live: d.Live}
 	settings := &settingsHandler{web: w, ledger: ledger, queue: d.Queue, baseURL: d.Config.BaseURL, token: d.Config.INSPathToken, loc: loc}
 
-	home := &homeHandler{web: w, api: d.API, audit: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
+	home := &homeHandler{web: w, api: d.API, audit: d.Store, team: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
 	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
 		throttle: throttle, now: d.Now}
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
 	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now}
-	users := &usersHandler{web: w, users: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
+	users := &usersHandler{web: w, users: d.Store, entries: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
 	writeTimeout := apiclient.DefaultWriteTimeout
@@ -55,15 +55,17 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		_, writeTimeout = d.API.Timeouts()
 	}
 	wr := newWriter(d.Store, audit, d.Logger, writeTimeout)
-	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute}
+	// The account's currency: every price, refund and payout is in it.
+	currency := &accountCurrency{api: d.API, now: d.Now}
+	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute, currency: currency}
 	options := &optionsHandler{resource[optionsAPI]{w, wr, d.API}}
-	coupons := &couponsHandler{resource[couponsAPI]{w, wr, d.API}}
+	coupons := &couponsHandler{resource: resource[couponsAPI]{w, wr, d.API}, currency: currency,
+		names: &productNames{api: d.API, now: d.Now, ttl: time.Minute}}
 	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
 		history: saleHistory{ledger: ledger, audit: d.Store, users: d.Store, loc: loc}}
 	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}
 	// Issue 10: money (refunds, approvals, recurring billing, reauthorization,
 	// payouts) and custom roles.
-	currency := &accountCurrency{api: d.API, now: d.Now}
 	sales.money = saleMoney{api: d.API, refunds: d.Store, users: d.Store, currency: currency,
 		policy: money.Policy{Approvals: d.Config.RefundApprovals, OverCents: d.Config.RefundApprovalOverCents}}
 	approvals := &approvalsHandler{web: w, sales: sales, step: up}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -90,6 +91,35 @@ func (a *accountCurrency) Code(ctx context.Context) (string, error) {
 	a.code, a.at = code, a.now()
 	a.mu.Unlock()
 	return code, nil
+}
+
+// Label is the account's currency code for a page that shows prices, ""
+// when it cannot be read now: the page still shows the amounts, and the
+// reason goes to the log rather than failing the page.
+func (a *accountCurrency) Label(ctx context.Context, log *slog.Logger) string {
+	if a == nil || a.api == nil {
+		return ""
+	}
+	code, err := a.Code(ctx)
+	if err != nil {
+		log.Warn("account currency for prices", "error", err)
+		return ""
+	}
+	return code
+}
+
+// priceText is an amount from the API with the account's currency, e.g.
+// "12.00 USD"; empty shows as empty; without a known currency, the amount
+// says which currency it is in words.
+func priceText(t apiclient.Text, currency, empty string) string {
+	if t.Blank() || strings.TrimSpace(t.Value) == "" {
+		return empty
+	}
+	amount := text(t)
+	if currency == "" {
+		return amount + " (account currency)"
+	}
+	return amount + " " + currency
 }
 
 // currencyCode accepts three letters A-Z, so API text never reaches a page
@@ -195,7 +225,34 @@ func (h *salesHandler) detail(c echo.Context, id string, sale *apiclient.Sale) s
 	}
 	v.Subscriptions = subscriptionsSection(rq, h.paths, id, sale, cur)
 	v.Reauth = reauthSection(rq, h.paths, id, sale)
+	if cur == "" {
+		cur = h.money.currency.Label(ctx, h.log)
+	}
+	saleAmountsIn(&v, cur)
 	return v
+}
+
+// saleAmountsIn names the currency of a sale page's invoice totals and
+// line items: the account's, in which the panel reads and refunds them
+// (money.CurrencyParam); the USD total names its own. Without a known
+// currency the amounts say so in words.
+func saleAmountsIn(v *salespage.Detail, currency string) {
+	with := func(s string) string {
+		if s == "" || s == "—" {
+			return s
+		}
+		if currency == "" {
+			return s + " (account currency)"
+		}
+		return s + " " + currency
+	}
+	for i := range v.Invoices {
+		inv := &v.Invoices[i]
+		inv.Total, inv.Left = with(inv.Total), with(inv.Left)
+		for j := range inv.Items {
+			inv.Items[j].Amount = with(inv.Items[j].Amount)
+		}
+	}
 }
 
 // leftAfterRefunds is an invoice's customer total less the refund items it

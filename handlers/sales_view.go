@@ -102,7 +102,7 @@ func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList)
 	v.Checked = true
 	for _, s := range list.Sales {
 		r := salespage.Row{ID: s.SaleID.Value, Date: text(s.DatePlaced), Customer: shown(s.CustomerName, "—"),
-			Total: text(s.USDTotal), Recurring: "No", Declined: shown(s.RecurringDeclined, "—")}
+			Total: priceText(s.USDTotal, "USD", ""), Recurring: "No", Declined: shown(s.RecurringDeclined, "—")}
 		if form.IsDigits(r.ID, apiIDMaxDigits) {
 			r.URL = p.Sale(r.ID)
 		}

@@ -79,7 +79,7 @@ func New(d Deps) (*Server, error) {
 	w := &web{log: d.Logger, assets: d.Assets, sandbox: d.Sandbox != nil, now: d.Now, sessions: d.Sessions}
 	audit := NewAuditor(d.Store, d.Logger, d.Now, auth.NewAuditLimiter(d.Store, d.Now))
 	g := &guard{sessions: d.Sessions, book: auth.NewRoleBook(d.Store, d.Now), policy: d.Config.Require2FA, baseURL: d.Config.BaseURL, log: d.Logger, audit: audit, now: d.Now,
-		machine: map[string]bool{}}
+		machine: map[string]bool{}, zone: d.Config.TimeZone}
 	e.HTTPErrorHandler = w.handleError
 
 	https := func(r *http.Request) bool {

@@ -3,8 +3,10 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"time"
 
@@ -21,6 +23,9 @@ import (
 type usersHandler struct {
 	*web
 	users userStore
+	// entries are the audit log, for what a member did and what was done
+	// to their account.
+	entries recentAudit
 	// book knows the custom roles as well as the built-in ones.
 	book   *auth.RoleBook
 	hasher *auth.Hasher
@@ -88,7 +93,7 @@ func (h *usersHandler) list(c echo.Context) error {
 	view := userspage.List{NewURL: h.paths.UserNew(), RolesURL: h.paths.Roles()}
 	for _, u := range list {
 		view.Rows = append(view.Rows, userspage.Row{ID: itoa64(u.ID), URL: h.paths.User(itoa64(u.ID)), Name: u.Name, Email: u.Email,
-			Role: menu.label(u.Role), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: formatTime(u.LastLoginAt)})
+			Role: menu.label(u.Role), Active: u.Status == "active", TwoFactor: u.TOTPEnabled, LastLogin: requestOf(c).When(u.LastLoginAt)})
 	}
 	return h.render(c, http.StatusOK, "Team", userspage.ListPage(view), nil)
 }
@@ -205,14 +210,18 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 		return err
 	}
 	id := itoa64(u.ID)
-	view := userspage.Detail{CSRF: requestOf(c).CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
-		TwoFactor: u.TOTPEnabled, Self: u.ID == requestOf(c).User().ID, LastLogin: formatTime(u.LastLoginAt), Created: formatTime(u.CreatedAt),
+	rq := requestOf(c)
+	view := userspage.Detail{CSRF: rq.CSRF(), Form: f, Email: u.Email, Active: u.Status == "active",
+		TwoFactor: u.TOTPEnabled, Self: u.ID == rq.User().ID, LastLogin: rq.When(u.LastLoginAt), Created: rq.When(u.CreatedAt),
 		Actions: userspage.MemberActions{Disable: h.paths.UserDisable(id), Enable: h.paths.UserEnable(id),
 			ResetPassword: h.paths.UserResetPassword(id), ResetSecondFactor: h.paths.UserResetSecondFactor(id),
 			EndSessions: h.paths.UserEndSessions(id)}}
 	for _, s := range list {
-		view.Sessions = append(view.Sessions, userspage.Session{Created: formatTime(s.CreatedAt), LastSeen: formatTime(s.LastSeenAt),
+		view.Sessions = append(view.Sessions, userspage.Session{Created: rq.When(s.CreatedAt), LastSeen: rq.When(s.LastSeenAt),
 			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
+	}
+	if view.Recent, err = h.memberActions(c.Request().Context(), rq, u); err != nil {
+		return err
 	}
 	return h.render(c, status, u.Name, userspage.DetailPage(view, menu.help()), nil)
 }
@@ -257,4 +266,45 @@ func (h *usersHandler) update(c echo.Context) error {
 		Params: url.Values{"name": {name}, "role": {role}}, Detail: "before: " + ScrubParams(before)})
 	h.flash(c, "ok", "Saved. The change applies from "+name+"'s next click.")
 	return redirect(c, h.paths.User(itoa64(u.ID)))
+}
+
+// memberRecent is how many audit entries a member's page shows.
+const memberRecent = 10
+
+// memberActions are the latest entries by the member and on their account,
+// newest first, in words (auditSentence).
+func (h *usersHandler) memberActions(ctx context.Context, rq *request, u *store.User) ([]userspage.Action, error) {
+	by, err := h.entries.ListAudit(ctx, store.AuditFilter{UserID: u.ID, Limit: memberRecent})
+	if err != nil {
+		return nil, fmt.Errorf("audit entries by user %d: %w", u.ID, err)
+	}
+	on, err := h.entries.ListAudit(ctx, store.AuditFilter{Target: userTarget(u.ID), Limit: memberRecent})
+	if err != nil {
+		return nil, fmt.Errorf("audit entries on user %d: %w", u.ID, err)
+	}
+	seen := map[int64]bool{}
+	var all []store.AuditEntry
+	for _, e := range append(by, on...) {
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			all = append(all, e)
+		}
+	}
+	if len(all) == 0 {
+		return nil, nil
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID > all[j].ID })
+	if len(all) > memberRecent {
+		all = all[:memberRecent]
+	}
+	team, err := h.users.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := namesOf(team)
+	out := make([]userspage.Action, len(all))
+	for i, e := range all {
+		out[i] = userspage.Action{At: rq.When(e.At), Outcome: e.Outcome, Event: auditEvent(e, names)}
+	}
+	return out, nil
 }

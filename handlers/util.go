@@ -39,12 +39,25 @@ func roughly(d time.Duration) string {
 	return plural(int(d/(24*time.Hour)), "day")
 }
 
-// formatTime shows a time in UTC, the zone the audit log and the API use.
-func formatTime(t time.Time) string {
+// timeLayout is how the panel shows a moment: day, month and year a person
+// reads without thinking, and always the zone, so nobody wonders whose
+// time it is ("3 Dec 2026 14:05 UTC").
+const timeLayout = "2 Jan 2006 15:04 MST"
+
+// formatTime shows a time in UTC, the zone the API uses, for places that
+// do not know the team's zone.
+func formatTime(t time.Time) string { return formatTimeIn(t, time.UTC) }
+
+// formatTimeIn shows a time in loc, the team's zone (config time-zone);
+// nil is UTC. It is the one format every page's times use.
+func formatTimeIn(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "never"
 	}
-	return t.UTC().Format("2006-01-02 15:04 UTC")
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format(timeLayout)
 }
 
 // shortAgent reduces a User-Agent to the browser and platform a person

@@ -131,11 +131,11 @@ func TestProductConfirmAndDetail(t *testing.T) {
 	if c := productConfirm(asRole(auth.RoleCatalogue), p, "123", nil); c.Question != "Delete product 123?" {
 		t.Errorf("confirm of an unreadable product: %q", c.Question)
 	}
-	d := productDetail(asRole(auth.RoleViewer), p, "123", prod)
+	d := productDetail(asRole(auth.RoleViewer), p, "123", prod, "USD")
 	if d.CanEdit || d.CanDelete || d.Options[0].URL != "/options/42" || d.EditURL != "/products/123/edit" || d.DeleteURL != "/products/123/delete" {
 		t.Errorf("viewer's detail %+v", d)
 	}
-	if d := productDetail(asRole(auth.RoleFulfilment), p, "123", prod); d.Options[0].URL != "" {
+	if d := productDetail(asRole(auth.RoleFulfilment), p, "123", prod, "USD"); d.Options[0].URL != "" {
 		t.Error("a role that may not open options gets no link to one")
 	}
 }
@@ -209,7 +209,7 @@ func TestCouponListViewFiltersSortsAndPages(t *testing.T) {
 			DateExpire: apiclient.NewText(c.expire)})
 	}
 	q, _ := readList(url.Values{"sort": {"code"}, "size": {"10"}}, listSpec{path: p.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}})
-	v := couponListView(asRole(auth.RoleViewer), p, q.withFilters([2]string{"type", "sale"}), "", "sale", all, "2026-03-01")
+	v := couponListView(asRole(auth.RoleViewer), p, q.withFilters([2]string{"type", "sale"}), "", "sale", all, "2026-03-01", "USD", nil)
 	var codes []string
 	for _, r := range v.Rows {
 		codes = append(codes, r.Code)

@@ -3,9 +3,11 @@ package audit
 
 import "backoffice/templates/components"
 
-// Row is one audit entry.
+// Row is one audit entry: when, what happened in words (with the raw
+// values under Details), who and from where, and the outcome.
 type Row struct {
-	At, Actor, IP, Action, Target, Outcome, Params, Detail string
+	At, Actor, IP, Outcome string
+	Event                  components.AuditEvent
 }
 
 // ResultsID is the element the log's htmx requests swap.

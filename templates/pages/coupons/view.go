@@ -23,6 +23,8 @@ type Row struct {
 	Minimum  string
 	Expires  string
 	Expired  bool
+	// Products names the products a product coupon applies to.
+	Products string
 }
 
 // List is the filtered, sorted, paged list of coupons.
@@ -41,8 +43,9 @@ type List struct {
 	CanEdit      bool
 }
 
-// Product is a product a coupon applies to.
-type Product struct{ ID, Href string }
+// Product is a product a coupon applies to: its id, its name from the
+// catalogue (or "product ID" when it has none there) and its page.
+type Product struct{ ID, Name, Href string }
 
 // Detail is one coupon's page.
 type Detail struct {

@@ -2,11 +2,17 @@
 // did recently.
 package home
 
+import "backoffice/templates/components"
+
 // Tile is one large link to a task.
 type Tile struct{ Label, Href, Hint string }
 
-// Action is one of the person's recent audited actions.
-type Action struct{ At, Action, Target, Outcome string }
+// Action is one of the person's recent audited actions: when, what in
+// words (raw values under Details) and the outcome.
+type Action struct {
+	At, Outcome string
+	Event       components.AuditEvent
+}
 
 // View is the home page.
 type View struct {

@@ -54,6 +54,16 @@ type Detail struct {
 	Created   string
 	Sessions  []Session
 	Actions   MemberActions
+	// Recent are the latest audit entries by this member and on their
+	// account, newest first.
+	Recent []Action
+}
+
+// Action is one audit entry on a member's page: when, what happened in
+// words (raw values under Details) and the outcome.
+type Action struct {
+	At, Outcome string
+	Event       components.AuditEvent
 }
 
 // MemberActions are where a member page's account buttons post.
