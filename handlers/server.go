@@ -88,15 +88,15 @@ func New(d Deps) (*Server, error) {
 	m := newMetrics()
 	e.Use(requestID, accessLog(d.Logger), m.observe, recoverPanics(d.Logger), securityHeaders(https))
 	e.Use(middleware.BodyLimit("1M"))
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
-		Level:     5,
-		MinLength: 1024,
-		Skipper: func(c echo.Context) bool {
-			// Static files are served pre-compressed; an event stream must
-			// reach the browser event by event, not when a buffer fills.
-			return strings.HasPrefix(c.Request().URL.Path, "/static/") || wantsEventStream(c.Request())
-		},
-	}))
+	gz, err := compress(func(r *http.Request) bool {
+		// Static files are served pre-compressed; an event stream must
+		// reach the browser event by event, not when a buffer fills.
+		return strings.HasPrefix(r.URL.Path, "/static/") || wantsEventStream(r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.Use(gz)
 	e.Use(g.loadVisit, g.csrf)
 
 	w.paths = paths{e}
