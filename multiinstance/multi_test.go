@@ -428,7 +428,7 @@ func TestTwoPanelsShareOneDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatalf("audit CSV: %v", err)
 		}
-		if len(rows) == 0 || strings.Join(rows[0], ",") != "id,time_utc,actor,user_id,ip,action,target,outcome,params,detail,request_id" {
+		if len(rows) == 0 || strings.Join(rows[0], ",") != "id,time_utc,actor,user_id,ip,action,target,outcome,params,detail,request_id,in_words" {
 			t.Fatalf("audit CSV header: %v", rows[:min(1, len(rows))])
 		}
 		checkAudit(t, rows[1:], c.audit.rows)
