@@ -107,6 +107,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	sessions, err := auth.NewSessions(st, auth.SessionOptions{
 		Keys: keys, Secure: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Idle: cfg.SessionIdle, Max: cfg.SessionMax, ShiftIdle: cfg.ShiftSessionIdle, ShiftMax: cfg.ShiftSessionMax,
+		BadgeIdle: cfg.BadgeIdle, Passive: handlers.PassiveRequest,
 	})
 	if err != nil {
 		return err
@@ -121,8 +122,13 @@ func serve(ctx context.Context, env Env, args []string) error {
 	// the pick list is shared by every instance through the store.
 	verifier := ins.NewVerifier(api, ins.VerifierOptions{})
 	queue := pickqueue.New(st, pickqueue.Options{ReconcilerFresh: 3 * pickqueue.DefaultInterval, Logger: log})
+	hasher := auth.NewHasher()
+	badges, err := handlers.NewBadges(st, hasher, cfg, keys, nil)
+	if err != nil {
+		return err
+	}
 	deps := handlers.Deps{Config: cfg, Store: st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx}
+		Hasher: hasher, Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx, Badges: badges}
 	if sb != nil {
 		deps.Sandbox = sb
 	}

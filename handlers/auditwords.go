@@ -275,6 +275,13 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 	"me.2fa.recovery":        func(a auditEntry) deed { return did("made", "make", " new recovery codes") },
 	"me.sessions.end":        func(a auditEntry) deed { return did("ended", "end", " one of their sessions") },
 	"me.sessions.end_others": func(a auditEntry) deed { return did("signed out", "sign out", " everywhere else") },
+	"me.badge.set": func(a auditEntry) deed {
+		if a.params.get("replaced") == "1" {
+			return did("changed", "change", " their sign-in badge and PIN")
+		}
+		return did("set up", "set up", " a sign-in badge")
+	},
+	"me.badge.remove": func(a auditEntry) deed { return did("removed", "remove", " their sign-in badge") },
 
 	"account.secret.reveal": func(a auditEntry) deed {
 		return did("revealed", "reveal", " the account's INS secret word")
@@ -283,6 +290,19 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 	"login":          func(a auditEntry) deed { return did("signed in", "sign in", "") },
 	"login.password": func(a auditEntry) deed { return did("entered their password", "enter their password", "") },
 	"logout":         func(a auditEntry) deed { return did("signed out", "sign out", "") },
+	"login.badge":    func(a auditEntry) deed { return did("signed in with their badge", "sign in with their badge", "") },
+	"login.badge.failed": func(a auditEntry) deed {
+		if a.e.UserID == 0 {
+			return deed{whole: "A badge sign-in was refused"}
+		}
+		return deed{whole: "A badge sign-in as " + a.subject + " was refused"}
+	},
+	"login.badge.locked": func(a auditEntry) deed {
+		if a.e.UserID == 0 && (a.e.Actor == "" || a.e.Actor == "anonymous") {
+			return deed{whole: "Badge sign-ins were locked after too many refusals"}
+		}
+		return deed{whole: "Badge sign-ins as " + a.subject + " were locked after too many refusals"}
+	},
 	"login.failed": func(a auditEntry) deed {
 		return deed{whole: "A sign-in as " + a.e.Actor + " was refused"}
 	},
@@ -317,6 +337,9 @@ var auditNouns = map[string]string{
 	"login.locked":          "sign-in locks",
 	"login.2fa.locked":      "second-factor locks",
 	"stepup.locked":         "password-check locks",
+	"login.badge.failed":    "refused badge sign-ins",
+	"login.badge.locked":    "badge sign-in locks",
+	"me.badge.set":          "refused badge set-ups",
 	"access.denied":         "refused page visits",
 	"ins.refused":           "refused notifications",
 	"me.password.change":    "refused password changes",

@@ -179,7 +179,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,
-		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, Now: h.clock.Now})
+		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, BadgeIdle: cfg.BadgeIdle, Passive: handlers.PassiveRequest, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,8 +187,12 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	if err != nil {
 		t.Fatal(err)
 	}
+	badges, err := handlers.NewBadges(h.st, h.hasher, cfg, []string{key}, h.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h.srv, err = handlers.New(handlers.Deps{Config: cfg, Store: h.st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st)})
+		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Badges: badges})
 	if err != nil {
 		t.Fatal(err)
 	}

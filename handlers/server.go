@@ -42,10 +42,29 @@ type Deps struct {
 	Verifier *ins.Verifier
 	// Queue is the pick list; nil: one over Store.
 	Queue *pickqueue.Queue
+	// Badges signs fulfilment staff in with a badge and PIN on shared
+	// phones; nil: badge sign-in is off (NewBadges).
+	Badges *auth.Badges
 	// Live ends when the server begins to shut down, and long-lived
 	// responses (the pick list's event stream) end with it; nil: never.
 	Live context.Context
 }
+
+// NewBadges builds the badge sign-in of a panel over st, keyed with the
+// session keys (newest first) and following the second-factor policy. Its
+// throttle counts in the store, like the panel's own.
+func NewBadges(st *store.Store, h *auth.Hasher, cfg *config.Config, keys []string, now func() time.Time) (*auth.Badges, error) {
+	if now == nil {
+		now = time.Now
+	}
+	return auth.NewBadges(st, h, auth.NewThrottle(st, now), auth.BadgeOptions{Keys: keys,
+		SecondFactorPolicy: string(cfg.Require2FA), Now: now})
+}
+
+// PassiveRequest reports whether a request is one a page makes on its own
+// rather than its person (the pick list's event stream reconnecting), for
+// auth.SessionOptions.Passive: it does not keep a badge session awake.
+func PassiveRequest(r *http.Request) bool { return wantsEventStream(r) }
 
 // Server is the built panel.
 type Server struct {

@@ -19,7 +19,12 @@ type Screen struct {
 	// SaleError is shown next to the sale number field.
 	SaleError string
 	Card      *Card // the sale that was looked up, ready to ship
-	Shift     []Parcel
+	// Shift lists the latest of the parcels the person shipped this shift
+	// (across sign-ins); ShiftCount counts them all.
+	Shift      []Parcel
+	ShiftCount int
+	// IdleNote, for a badge sign-in, says when the phone signs out.
+	IdleNote string
 }
 
 // Result is the large banner: what just happened and what to do next.

@@ -10,6 +10,10 @@ type Login struct {
 	Next   string
 	Error  string // one message for every failure, so accounts cannot be probed
 	Notice string
+	// BadgeAction is where the badge form posts, "" when badge sign-in is
+	// off (the form is then left out); BadgeError is its message.
+	BadgeAction string
+	BadgeError  string
 }
 
 // SecondFactor is the code step of sign-in.
