@@ -210,6 +210,16 @@ func TestBadgeSignIn(t *testing.T) {
 	if resp := bb.get("/ship"); resp.StatusCode != http.StatusOK || !strings.Contains(bb.body, "Signed in with your badge") || !strings.Contains(bb.body, "15 minutes") {
 		t.Fatalf("ship screen after badge sign-in: %d %.600s", resp.StatusCode, bb.body)
 	}
+	// The page leaves for the sign-in page by itself once the server has
+	// ended the session (15 minutes, and a minute for its bookkeeping).
+	if !strings.Contains(bb.body, `data-idle-signout="960" data-idle-url="/login"`) {
+		t.Error("a badge session's page does not sign out by itself")
+	}
+	b.signIn(ann.Email, "correct horse battery fulfilment", "")
+	b.get("/ship")
+	if strings.Contains(b.body, "data-idle-signout") || strings.Contains(b.body, "Signed in with your badge") {
+		t.Error("a password session's page is treated as a badge one")
+	}
 	list, _ := h.st.ListUserSessions(context.Background(), ann.ID)
 	badges := 0
 	for _, s := range list {
@@ -219,6 +229,10 @@ func TestBadgeSignIn(t *testing.T) {
 	}
 	if badges != 1 {
 		t.Fatalf("%d badge sessions recorded", badges)
+	}
+	b.get("/me/sessions")
+	if strings.Count(b.body, "Badge sign-in") != 1 {
+		t.Error("the sessions page does not mark the badge sign-in")
 	}
 
 	// Wrong PIN and unknown badge: one message.

@@ -282,7 +282,8 @@ func (h *meHandler) sessionsList(c echo.Context) error {
 	view := mepage.Sessions{CSRF: requestOf(c).CSRF(), Links: h.links()}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, mepage.Session{ID: s.ID, Current: s.ID == v.Session.ID, EndURL: h.paths.MeEndSession(s.ID),
-			Created: requestOf(c).When(s.CreatedAt), LastSeen: requestOf(c).When(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
+			Created: requestOf(c).When(s.CreatedAt), LastSeen: requestOf(c).When(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent),
+			Badge: s.Method == store.SignInBadge})
 	}
 	return h.render(c, http.StatusOK, "Your sessions", mepage.SessionsPage(view), nil)
 }

@@ -75,6 +75,8 @@ type Session struct {
 	IP        string
 	UserAgent string
 	EndURL    string // ends this session
+	// Badge marks a badge sign-in (a shared phone).
+	Badge bool
 }
 
 // Sessions lists one's own active sessions.
