@@ -84,4 +84,13 @@ func TestBadgeSignInAndShipOnAPhone(t *testing.T) {
 	if w := page.MustEval(`() => document.documentElement.scrollWidth`).Int(); w > 360 {
 		t.Errorf("the ship screen is %d px wide at 360", w)
 	}
+	// Done: hand the phone to the next person.
+	if h := page.MustElement(`main form[action="/logout"] button`).MustShape().Box().Height; h < 44 {
+		t.Errorf("the sign-out button is %.0f px tall", h)
+	}
+	submit(page, `main form[action="/logout"] button`)
+	waitFor(t, page, "#flash", "You are signed out")
+	if page.MustHas("#f-badge_code") == false || path(page) != "/login" {
+		t.Fatalf("after signing out: at %s", path(page))
+	}
 }

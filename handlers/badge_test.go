@@ -212,6 +212,9 @@ func TestBadgeSignIn(t *testing.T) {
 	}
 	// The page leaves for the sign-in page by itself once the server has
 	// ended the session (15 minutes, and a minute for its bookkeeping).
+	if doc(t, bb.body).Find(`#ship form[action="/logout"] button`).Length() != 0 || doc(t, bb.body).Find(`main form[action="/logout"] button`).Length() != 1 {
+		t.Error("the ship screen offers no sign-out for the next person")
+	}
 	if !strings.Contains(bb.body, `data-idle-signout="960" data-idle-url="/login"`) {
 		t.Error("a badge session's page does not sign out by itself")
 	}

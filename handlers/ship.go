@@ -89,6 +89,7 @@ func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error 
 	}
 	if v.Session.Method == store.SignInBadge {
 		s.IdleNote = "Signed in with your badge: this phone signs you out after " + roughly(h.sessions.IdleLimit(visitOf(c))) + " without use."
+		s.LogoutURL = h.paths.Logout()
 	}
 	for _, p := range list {
 		s.Shift = append(s.Shift, shippage.Parcel{At: p.At.UTC().Format("15:04"), SaleID: p.SaleID, Tracking: p.TrackingNumber, Customer: p.Customer})

@@ -23,8 +23,11 @@ type Screen struct {
 	// (across sign-ins); ShiftCount counts them all.
 	Shift      []Parcel
 	ShiftCount int
-	// IdleNote, for a badge sign-in, says when the phone signs out.
-	IdleNote string
+	// IdleNote, for a badge sign-in, says when the phone signs out; the
+	// screen then offers to sign out at once (LogoutURL), for the next
+	// person on the shared phone.
+	IdleNote  string
+	LogoutURL string
 }
 
 // Result is the large banner: what just happened and what to do next.
