@@ -88,7 +88,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	}
 	// The breaker makes pages fail at once, with a clear message, while
 	// 2Checkout is down, instead of each waiting for its timeout.
-	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log),
+	metrics := handlers.NewMetrics()
+	api, err := apiclient.New(apiURL, apiUser, apiPass, apiclient.WithLogger(log), apiclient.WithObserver(metrics.ObserveCall),
 		apiclient.WithTimeouts(cfg.ReadTimeout, cfg.WriteTimeout),
 		apiclient.WithBreaker(apiclient.DefaultBreakerFailures, apiclient.DefaultBreakerOpenFor))
 	if err != nil {
@@ -122,7 +123,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	verifier := ins.NewVerifier(api, ins.VerifierOptions{})
 	queue := pickqueue.New(st, pickqueue.Options{ReconcilerFresh: 3 * pickqueue.DefaultInterval, Logger: log})
 	deps := handlers.Deps{Config: cfg, Store: st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx}
+		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx, Metrics: metrics}
 	if sb != nil {
 		deps.Sandbox = sb
 	}

@@ -23,12 +23,14 @@ type route struct {
 // buildRoutes constructs every handler with its dependencies and lists every
 // route the panel serves, with the permission each needs next to it. Nothing
 // registers itself elsewhere.
-func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
+func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 	health := &healthHandler{st: d.Store, api: d.API, metricsToken: d.Config.MetricsToken, metrics: m}
 	if d.API != nil {
 		health.breaker = d.API.Breaker
+		m.watchBreaker(d.API.Breaker)
 	}
 	throttle := auth.NewThrottle(d.Store, d.Now)
+	throttle.OnLocked = m.throttleLocked
 	up := stepUp{throttle: throttle, audit: audit, hasher: d.Hasher, users: d.Store}
 	// Issue 11: what the panel knows from 2Checkout's notifications (INS).
 	loc := d.Config.TimeZone
@@ -38,7 +40,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	ledger := ins.NewLedger(d.Store)
 	live := liveAPI{Client: d.API, ship: d.Queue.Shipping(d.API), ledger: ledger}
 	insH := &insHandler{rcv: ins.NewReceiver(d.Store, d.Verifier, ins.ReceiverOptions{Now: d.Now, Logger: d.Logger}),
-		token: d.Config.INSPathToken, audit: audit, metrics: m.insMetrics(), web: w}
+		token: d.Config.INSPathToken, audit: audit, metrics: m, web: w}
 	queue := &queueHandler{web: w, queue: d.Queue, loc: loc, live: d.Live}
 	settings := &settingsHandler{web: w, ledger: ledger, queue: d.Queue, baseURL: d.Config.BaseURL, token: d.Config.INSPathToken, loc: loc}
 
@@ -54,7 +56,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	if d.API != nil {
 		_, writeTimeout = d.API.Timeouts()
 	}
-	wr := newWriter(d.Store, audit, d.Logger, writeTimeout)
+	wr := newWriter(d.Store, audit, d.Logger, writeTimeout, m)
 	// The account's currency: every price, refund and payout is in it.
 	currency := &accountCurrency{api: d.API, now: d.Now}
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute, currency: currency}

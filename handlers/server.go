@@ -42,6 +42,9 @@ type Deps struct {
 	Verifier *ins.Verifier
 	// Queue is the pick list; nil: one over Store.
 	Queue *pickqueue.Queue
+	// Metrics is where the panel counts what it does; nil: a registry of
+	// its own. serve passes the one its API client reports calls to.
+	Metrics *Metrics
 	// Live ends when the server begins to shut down, and long-lived
 	// responses (the pick list's event stream) end with it; nil: never.
 	Live context.Context
@@ -85,7 +88,10 @@ func New(d Deps) (*Server, error) {
 	https := func(r *http.Request) bool {
 		return r.TLS != nil || strings.HasPrefix(d.Config.BaseURL, "https://")
 	}
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Logger), m.observe, recoverPanics(d.Logger), securityHeaders(https))
 	e.Use(middleware.BodyLimit("1M"))
 	gz, err := compress(func(r *http.Request) bool {
