@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +29,11 @@ import (
 // them) get to finish after SIGTERM.
 const shutdownGrace = 25 * time.Second
 
+// defaultMemoryLimit is the Go heap's soft limit when GOMEMLIMIT is unset:
+// issue 13's budget is 64 MB resident under 100 connections, and the rest
+// of the process (stacks, the binary, SQLite's page cache) needs about 16.
+const defaultMemoryLimit = 48 << 20
+
 func serve(ctx context.Context, env Env, args []string) error {
 	cfg, rest, err := config.Load("backoffice serve", args, env.Getenv, env.Stderr, nil)
 	if err != nil {
@@ -37,6 +43,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 		return usageError{"unexpected arguments: " + strings.Join(rest, " ")}
 	}
 	log := newLogger(env.Stderr, cfg.LogLevel, cfg.LogFormat)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Under load most of the heap is garbage of pages already sent; a
+		// soft limit has the collector reclaim it before the heap doubles.
+		// The runtime reads GOMEMLIMIT itself when it is set.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
