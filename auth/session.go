@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"backoffice/store"
@@ -110,6 +111,11 @@ func NewSessions(st SessionStore, opt SessionOptions) (*Sessions, error) {
 		SameSite: http.SameSiteLaxMode,
 	}
 	cs.MaxAge(cs.Options.MaxAge)
+	for _, c := range cs.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(cookieValues{})
+		}
+	}
 	return &Sessions{st: st, cookies: cs, name: name, opt: opt}, nil
 }
 

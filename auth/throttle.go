@@ -87,6 +87,9 @@ type Throttle struct {
 	st     ThrottleStore
 	now    func() time.Time
 	Limits map[Scope]Limit
+	// OnLocked, when set, hears of every attempt refused because of a
+	// lock, for metrics.
+	OnLocked func(Lock)
 }
 
 // NewThrottle builds a throttle with the limits documented in the README:
@@ -165,7 +168,11 @@ func (t *Throttle) Claim(ctx context.Context, scope Scope, account, ip string) (
 		return nil, fmt.Errorf("auth: throttle %s: %w", scope, err)
 	}
 	if !c.Granted {
-		return nil, &ThrottledError{Lock{Scope: scope, By: lockedBy(c.Full), Until: c.Oldest[c.Full].Add(limit.Window)}}
+		lock := Lock{Scope: scope, By: lockedBy(c.Full), Until: c.Oldest[c.Full].Add(limit.Window)}
+		if t.OnLocked != nil {
+			t.OnLocked(lock)
+		}
+		return nil, &ThrottledError{lock}
 	}
 	return &Attempt{t: t, scope: scope, limit: limit, account: keys[0].Key, claim: c, keys: keys}, nil
 }

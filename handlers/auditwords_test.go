@@ -224,15 +224,22 @@ func TestAuditWordsCoverRecordedActions(t *testing.T) {
 	if len(found) < 40 {
 		t.Fatalf("found only %d recorded actions; the pattern no longer matches the code", len(found))
 	}
-	var missing []string
+	var missing, unlabelled []string
 	for a := range found {
 		if auditDeeds[a] == nil {
 			missing = append(missing, a)
 		}
+		if auditActionLabels[a] == "" {
+			unlabelled = append(unlabelled, a)
+		}
 	}
 	sort.Strings(missing)
+	sort.Strings(unlabelled)
 	if len(missing) > 0 {
 		t.Errorf("actions recorded without words in auditDeeds: %v", missing)
+	}
+	if len(unlabelled) > 0 {
+		t.Errorf("actions recorded without a name in the audit filter (auditActionLabels): %v", unlabelled)
 	}
 }
 

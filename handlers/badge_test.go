@@ -301,6 +301,12 @@ func TestBadgePINsAreThrottled(t *testing.T) {
 	if len(locks) != 1 || locks[0].Actor != ann.Email || !strings.Contains(locks[0].Detail, "failed badge sign-ins") {
 		t.Fatalf("lock entries: %+v", locks)
 	}
+	// The lock shows in the metrics like any other.
+	mb := h.browser()
+	mb.get("/metrics")
+	if !strings.Contains(mb.body, `backoffice_throttle_locked_total{by="account",scope="badge"} 1`) {
+		t.Errorf("the badge lock is not in the metrics: %.300s", mb.body[max(0, strings.Index(mb.body, "backoffice_throttle_locked_total")):])
+	}
 	// Her password still works: the badge counts on its own.
 	h.browser().signIn(ann.Email, pw, "")
 	h.clock.Advance(15*time.Minute + time.Second)

@@ -171,8 +171,11 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 		t.Cleanup(proxy.Close)
 		panelURL = proxy.URL
 	}
+	// Wired as serve wires it: the client reports its calls to /metrics.
+	metrics := handlers.NewMetrics()
 	api, err := apiclient.New(panelURL+"/api", apiUser, apiPass,
-		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond)}, clientOpts...)...)
+		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond),
+			apiclient.WithObserver(metrics.ObserveCall)}, clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,12 +190,8 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	if err != nil {
 		t.Fatal(err)
 	}
-	badges, err := handlers.NewBadges(h.st, h.hasher, cfg, []string{key}, h.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
 	h.srv, err = handlers.New(handlers.Deps{Config: cfg, Store: h.st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Badges: badges})
+		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Metrics: metrics, BadgeKeys: []string{key}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,23 +42,23 @@ type Deps struct {
 	Verifier *ins.Verifier
 	// Queue is the pick list; nil: one over Store.
 	Queue *pickqueue.Queue
-	// Badges signs fulfilment staff in with a badge and PIN on shared
-	// phones; nil: badge sign-in is off (NewBadges).
-	Badges *auth.Badges
+	// BadgeKeys are the server keys badge codes are looked up under (the
+	// session keys, newest first), for badge sign-in on shared phones;
+	// none: badge sign-in is off.
+	BadgeKeys []string
+	// Metrics is where the panel counts what it does; nil: a registry of
+	// its own. serve passes the one its API client reports calls to.
+	Metrics *Metrics
 	// Live ends when the server begins to shut down, and long-lived
 	// responses (the pick list's event stream) end with it; nil: never.
 	Live context.Context
 }
 
-// NewBadges builds the badge sign-in of a panel over st, keyed with the
-// session keys (newest first) and following the second-factor policy. Its
-// throttle counts in the store, like the panel's own.
-func NewBadges(st *store.Store, h *auth.Hasher, cfg *config.Config, keys []string, now func() time.Time) (*auth.Badges, error) {
-	if now == nil {
-		now = time.Now
-	}
-	return auth.NewBadges(st, h, auth.NewThrottle(st, now), auth.BadgeOptions{Keys: keys,
-		SecondFactorPolicy: string(cfg.Require2FA), Now: now})
+// newBadges builds badge sign-in over the panel's throttle, so wrong PINs
+// count, lock and show in the metrics like wrong passwords.
+func newBadges(d Deps, th *auth.Throttle) (*auth.Badges, error) {
+	return auth.NewBadges(d.Store, d.Hasher, th, auth.BadgeOptions{Keys: d.BadgeKeys,
+		SecondFactorPolicy: string(d.Config.Require2FA), Now: d.Now})
 }
 
 // PassiveRequest reports whether a request is one a page makes on its own
@@ -104,7 +104,10 @@ func New(d Deps) (*Server, error) {
 	https := func(r *http.Request) bool {
 		return r.TLS != nil || strings.HasPrefix(d.Config.BaseURL, "https://")
 	}
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Logger), m.observe, recoverPanics(d.Logger), securityHeaders(https))
 	e.Use(middleware.BodyLimit("1M"))
 	gz, err := compress(func(r *http.Request) bool {
@@ -118,6 +121,11 @@ func New(d Deps) (*Server, error) {
 	e.Use(gz)
 	e.Use(g.loadVisit, g.csrf)
 
+	if len(d.BadgeKeys) > 0 {
+		if _, err := newBadges(d, nil); err != nil {
+			return nil, err
+		}
+	}
 	w.paths = paths{e}
 	g.paths = w.paths
 	routes := buildRoutes(d, w, g, audit, m)
