@@ -90,7 +90,22 @@ func TestBadgeSignInAndShipOnAPhone(t *testing.T) {
 	}
 	submit(page, `main form[action="/logout"] button`)
 	waitFor(t, page, "#flash", "You are signed out")
-	if page.MustHas("#f-badge_code") == false || path(page) != "/login" {
+	if !page.MustHas("#f-badge_code") || path(page) != "/login" {
 		t.Fatalf("after signing out: at %s", path(page))
 	}
+
+	// The badge form is a plain HTML form: it works with scripts off.
+	plain := phone(t, b)
+	withoutScripts(t, plain)
+	plain.MustNavigate(p.URL + "/login").MustWaitLoad()
+	fill(plain, "badge_code", code)
+	fill(plain, "pin", pin)
+	submit(plain, `form[action="/login/badge"] button[type=submit]`)
+	if got := path(plain); got != "/ship" {
+		t.Fatalf("badge sign-in without scripts: at %s", got)
+	}
+	if loaded := plain.MustEval(`() => typeof window.htmx`).String(); loaded != "undefined" {
+		t.Fatalf("htmx loaded on a page without scripts: %s", loaded)
+	}
+	waitFor(t, plain, "#shift-title", "(1)")
 }
