@@ -57,7 +57,20 @@ func TestBadgeSignInAndShipOnAPhone(t *testing.T) {
 	if !waitFocus(page, "f-pin") {
 		t.Fatalf("after the scan, focus is on %q, want the PIN", focusedID(page))
 	}
+	// A wrong PIN: the refusal is an alert, and the badge field is ready
+	// for the scanner again.
 	wait := page.MustWaitNavigation()
+	scan(page, "9031")
+	wait()
+	waitFor(t, page, `main [role="alert"]`, "do not match an account that may use a badge")
+	if !waitFocus(page, "f-badge_code") {
+		t.Fatalf("after a wrong PIN, focus is on %q, want the badge field", focusedID(page))
+	}
+	scan(page, code)
+	if !waitFocus(page, "f-pin") {
+		t.Fatalf("after the scan, focus is on %q, want the PIN", focusedID(page))
+	}
+	wait = page.MustWaitNavigation()
 	scan(page, pin)
 	wait()
 	if err := page.Timeout(30 * time.Second).Wait(rod.Eval(`() => location.pathname === "/ship"`)); err != nil {

@@ -62,6 +62,9 @@ func (h *loginHandler) badgeSubmit(c echo.Context) error {
 	refuse := func(status int, msg string) error {
 		view := h.loginView(c, next)
 		view.BadgeError = msg
+		if status == http.StatusUnauthorized || (status == http.StatusUnprocessableEntity && code == "") {
+			view.Rescan = "Scan your badge again, then type your PIN."
+		}
 		s := h.shell(c, "Sign in")
 		s.Narrow = true
 		return h.renderShell(c, status, s, signin.LoginPage(view), nil)

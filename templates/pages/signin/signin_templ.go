@@ -155,7 +155,7 @@ func LoginPage(v Login) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(components.Field{Name: "badge_code", Label: "Badge", Type: "password", Required: true, Autocomplete: "off", Scan: true, MaxLength: 128}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(components.Field{Name: "badge_code", Label: "Badge", Type: "password", Required: true, Autocomplete: "off", Scan: true, MaxLength: 128, Error: v.Rescan}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -14,6 +14,9 @@ type Login struct {
 	// off (the form is then left out); BadgeError is its message.
 	BadgeAction string
 	BadgeError  string
+	// Rescan, after a failed badge sign-in, marks the badge field to be
+	// scanned again (the page script focuses it for the scanner).
+	Rescan string
 }
 
 // SecondFactor is the code step of sign-in.
