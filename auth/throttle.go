@@ -35,6 +35,11 @@ const (
 	// StepUp counts wrong passwords re-entered by a signed-in user (the
 	// secret word, the current password on a password change), per user.
 	StepUp Scope = "stepup"
+	// Badge counts failed badge sign-ins (a wrong PIN, an unknown badge),
+	// per badge (a key derived from the scanned code, whether or not such a
+	// badge exists) and per address, like passwords at SignIn but on their
+	// own: a right password does not clear PIN failures.
+	Badge Scope = "badge"
 )
 
 // Limit is a scope's policy: how many failures the window allows.
@@ -90,7 +95,8 @@ type Throttle struct {
 // NewThrottle builds a throttle with the limits documented in the README:
 // per 15 minutes, 5 wrong passwords per account and 50 per address at
 // sign-in, 5 wrong codes per user at the second factor, 5 wrong passwords
-// per user at a step-up.
+// per user at a step-up, 5 failed badge sign-ins per badge and 50 per
+// address.
 func NewThrottle(st ThrottleStore, now func() time.Time) *Throttle {
 	if now == nil {
 		now = time.Now
@@ -99,6 +105,7 @@ func NewThrottle(st ThrottleStore, now func() time.Time) *Throttle {
 		SignIn:       {PerAccount: 5, PerAddress: 50, Window: 15 * time.Minute},
 		SecondFactor: {PerAccount: 5, Window: 15 * time.Minute},
 		StepUp:       {PerAccount: 5, Window: 15 * time.Minute},
+		Badge:        {PerAccount: 5, PerAddress: 50, Window: 15 * time.Minute},
 	}}
 }
 

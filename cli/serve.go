@@ -120,6 +120,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	sessions, err := auth.NewSessions(st, auth.SessionOptions{
 		Keys: keys, Secure: strings.HasPrefix(cfg.BaseURL, "https://"),
 		Idle: cfg.SessionIdle, Max: cfg.SessionMax, ShiftIdle: cfg.ShiftSessionIdle, ShiftMax: cfg.ShiftSessionMax,
+		BadgeIdle: cfg.BadgeIdle, Passive: handlers.PassiveRequest,
 	})
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func serve(ctx context.Context, env Env, args []string) error {
 	verifier := ins.NewVerifier(api, ins.VerifierOptions{})
 	queue := pickqueue.New(st, pickqueue.Options{ReconcilerFresh: 3 * pickqueue.DefaultInterval, Logger: log})
 	deps := handlers.Deps{Config: cfg, Store: st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx, Metrics: metrics}
+		Hasher: auth.NewHasher(), Logger: log, SetupToken: setup, Verifier: verifier, Queue: queue, Live: ctx, Metrics: metrics, BadgeKeys: keys}
 	if sb != nil {
 		deps.Sandbox = sb
 	}

@@ -182,7 +182,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,
-		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, Now: h.clock.Now})
+		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, BadgeIdle: cfg.BadgeIdle, Passive: handlers.PassiveRequest, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 		t.Fatal(err)
 	}
 	h.srv, err = handlers.New(handlers.Deps{Config: cfg, Store: h.st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Metrics: metrics})
+		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Metrics: metrics, BadgeKeys: []string{key}})
 	if err != nil {
 		t.Fatal(err)
 	}

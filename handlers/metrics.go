@@ -77,7 +77,7 @@ func NewMetrics() *Metrics {
 	}, []string{"result", "reason"})
 	m.locks = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "backoffice_throttle_locked_total",
-		Help: "Attempts refused unchecked because the account or the address had too many failures, by scope (signin, 2fa, stepup) and by.",
+		Help: "Attempts refused unchecked because the account or the address had too many failures, by scope (signin, 2fa, stepup, badge) and by.",
 	}, []string{"scope", "by"})
 	m.reg.MustRegister(m.requests, m.duration, m.upstreamCalls, m.upstreamSeconds, m.upstreamConns,
 		m.writes, m.idemHits, m.ins, m.locks,

@@ -22,16 +22,25 @@ type Session struct {
 
 	SecondFactorDone bool
 	IP, UserAgent    string
+	// Method is how the session was signed in: SignInPassword or
+	// SignInBadge ("" is stored as SignInPassword).
+	Method string
 }
 
-const sessionColumns = "id, user_id, created_at, last_seen_at, revoked_at, second_factor_done, ip, user_agent"
+// How a session was signed in (Session.Method).
+const (
+	SignInPassword = "password"
+	SignInBadge    = "badge"
+)
+
+const sessionColumns = "id, user_id, created_at, last_seen_at, revoked_at, second_factor_done, ip, user_agent, method"
 
 func scanSession(sc scanner) (*Session, error) {
 	var ss Session
 	var created, lastSeen int64
 	var revoked sql.NullInt64
 	if err := sc.Scan(&ss.ID, &ss.UserID, &created, &lastSeen, &revoked, &ss.SecondFactorDone,
-		&ss.IP, &ss.UserAgent); err != nil {
+		&ss.IP, &ss.UserAgent, &ss.Method); err != nil {
 		return nil, mapErr(err)
 	}
 	ss.CreatedAt = fromMicros(created)
@@ -46,11 +55,15 @@ func scanSession(sc scanner) (*Session, error) {
 // CreateSession stores a new session. An existing ID gives ErrConflict and an
 // unknown user ErrNotFound.
 func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
+	method := ss.Method
+	if method == "" {
+		method = SignInPassword
+	}
 	_, err := s.exec(ctx, s.db, `INSERT INTO sessions (id, user_id, created_at, last_seen_at, revoked_at,
-			second_factor_done, ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			second_factor_done, ip, user_agent, method)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ss.ID, ss.UserID, micros(ss.CreatedAt), micros(ss.LastSeenAt), nullMicros(ss.RevokedAt),
-		ss.SecondFactorDone, ss.IP, ss.UserAgent)
+		ss.SecondFactorDone, ss.IP, ss.UserAgent, method)
 	if err != nil {
 		return fmt.Errorf("store: create session for user %d: %w", ss.UserID, err)
 	}
