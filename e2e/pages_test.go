@@ -13,9 +13,21 @@ import (
 
 // mainPages are the panel's main pages as an admin sees them: every list,
 // detail, form, money page and delete confirmation. The team member's page
-// is found on /users (its id is made at start-up).
-func mainPages(t *testing.T, admin *rod.Page, p *panel, fx sandbox.Fixtures) []string {
+// is found on /users (its id is made at start-up). First a support member
+// asks for a refund, so the approvals page and the sale show one waiting;
+// atConfirm, when set, is handed the refund's confirmation page (the answer
+// to a POST, so it has no address of its own to walk).
+func mainPages(t *testing.T, b *rod.Browser, admin *rod.Page, p *panel, fx sandbox.Fixtures, atConfirm func(*rod.Page)) []string {
 	t.Helper()
+	support := signInAs(t, b, p, "support", true)
+	inv := fx.Invoices[fx.Intangible][0]
+	support.MustNavigate(p.URL + "/sales/" + fx.Intangible).MustWaitLoad()
+	fillRefund(support, "#refund-"+inv, "12.50", "The buyer did not like the item", "Scratched lid; the buyer keeps it")
+	submit(support, "#refund-"+inv+` button[type=submit]`)
+	if atConfirm != nil {
+		atConfirm(support)
+	}
+	submit(support, `main form button[type=submit]`)
 	admin.MustNavigate(p.URL + "/users").MustWaitLoad()
 	member := ""
 	for _, a := range admin.MustElements(`main a[href^="/users/"]`) {
@@ -33,7 +45,7 @@ func mainPages(t *testing.T, admin *rod.Page, p *panel, fx sandbox.Fixtures) []s
 		"/options", "/options/4688355343", "/options/new", "/options/4688355343/edit", "/options/4688355343/delete",
 		"/coupons", "/coupons/APITEST002", "/coupons/new", "/coupons/APITEST002/edit", "/coupons/APITEST002/delete",
 		"/sales", "/sales?customer_name=Okonkwo", "/sales/" + fx.TangibleTwoInvoices, "/sales/" + fx.WithComments,
-		"/sales/" + fx.AuthExpiring, "/sales/" + fx.IntangibleTwoItems, "/sales/" + fx.Recurring,
+		"/sales/" + fx.AuthExpiring, "/sales/" + fx.Intangible, "/sales/" + fx.IntangibleTwoItems, "/sales/" + fx.Recurring,
 		"/sales/" + fx.Recurring + "/recurring/" + fx.RecurringLineitem + "/stop", "/sales/" + fx.Recurring + "/recurring/stop-all",
 		"/sales/" + fx.TangibleTwoInvoices + "/slip",
 		"/ship", "/ship?sale=" + fx.TangibleTwoInvoices, "/ship?sale=" + fx.Intangible, "/ship/queue",
@@ -106,14 +118,24 @@ func TestPagesFitPhoneWidths(t *testing.T) {
 	fx := fixtures(t)
 	anon := phone(t, b)
 	page := signInAs(t, b, p, "admin", true)
-	pages := mainPages(t, page, p, fx)
+	measureHere := func(pg *rod.Page, w int, name string) {
+		t.Helper()
+		for _, problem := range pg.MustEval(measure, w).Arr() {
+			t.Errorf("%d px %s: %s", w, name, problem.String())
+		}
+		checkA11y(t, pg, axe, name+" at "+strconv.Itoa(w)+" px")
+	}
+	pages := mainPages(t, b, page, p, fx, func(confirm *rod.Page) {
+		for _, w := range []int{320, 360, 1280} {
+			setWidth(t, confirm, w)
+			measureHere(confirm, w, "the refund's confirmation")
+		}
+		setWidth(t, confirm, 360)
+	})
 	check := func(pg *rod.Page, w int, path string) {
 		t.Helper()
 		pg.MustNavigate(p.URL + path).MustWaitLoad()
-		for _, problem := range pg.MustEval(measure, w).Arr() {
-			t.Errorf("%d px %s: %s", w, path, problem.String())
-		}
-		checkA11y(t, pg, axe, path+" at "+strconv.Itoa(w)+" px")
+		measureHere(pg, w, path)
 	}
 	for _, w := range []int{320, 360, 1280} {
 		setWidth(t, anon, w)
@@ -133,6 +155,14 @@ func TestPagesFitPhoneWidths(t *testing.T) {
 				t.Errorf("%d px %s: filter form shown %v, want %v", w, c.path, shown, c.open)
 			}
 		}
+	}
+	// New recovery codes (the answer to a POST): "I have saved them".
+	page.MustNavigate(p.URL + "/me/2fa").MustWaitLoad()
+	fill(page, "password", "e2e passphrase for admin")
+	submit(page, `form[action="/me/2fa/recovery"] button[type=submit]`)
+	for _, w := range []int{320, 360, 1280} {
+		setWidth(t, page, w)
+		measureHere(page, w, "the new recovery codes")
 	}
 	// On a phone the Filter button opens the form.
 	setWidth(t, page, 360)

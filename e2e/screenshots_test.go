@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-rod/rod"
 	"github.com/go-rod/rod/lib/proto"
 )
 
@@ -33,7 +34,11 @@ func TestScreenshots(t *testing.T) {
 	fx := fixtures(t)
 	anon := phone(t, b)
 	admin := signInAs(t, b, p, "admin", true)
-	pages := mainPages(t, admin, p, fx)
+	var confirm []byte
+	pages := mainPages(t, b, admin, p, fx, func(page *rod.Page) {
+		setWidth(t, page, 360)
+		confirm = page.MustScreenshotFullPage()
+	})
 	setWidth(t, anon, 360)
 	setWidth(t, admin, 360)
 	unsafe := regexp.MustCompile(`[^a-zA-Z0-9]+`)
@@ -75,5 +80,8 @@ func TestScreenshots(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "home-menu-360-dark.png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("wrote %d screenshots to %s", n+1, dir)
+	if err := os.WriteFile(filepath.Join(dir, "refund-confirmation-360-light.png"), confirm, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d screenshots to %s", n+2, dir)
 }
