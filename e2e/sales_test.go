@@ -131,6 +131,7 @@ func TestFulfilmentShipsOneOfTwoInvoices(t *testing.T) {
 			p := startPanel(t, nil)
 			page := signInAs(t, b, p, "fulfilment", js)
 			page.MustNavigate(p.URL + "/sales").MustWaitLoad()
+			openFilters(page)
 			fill(page, "number", sale)
 			// Found by number: straight to the sale (an htmx redirect with JS).
 			submit(page, `#sales form button[type=submit]`)
