@@ -68,7 +68,7 @@ func TestPartialRefundRequestedAndApproved(t *testing.T) {
 		fillRefund(support, "#refund-"+inv, "12.50", "The buyer did not like the item", "Scratched lid; the buyer keeps it")
 		submit(support, "#refund-"+inv+` button[type=submit]`)
 		q := text(support, "h1")
-		if !strings.HasPrefix(q, "Refund USD 12.50 to ") || !strings.HasSuffix(q, "?") {
+		if !strings.HasPrefix(q, "Refund 12.50 USD to ") || !strings.HasSuffix(q, "?") {
 			t.Fatalf("confirmation %q", q)
 		}
 		submit(support, `main form button[type=submit]`)
@@ -85,7 +85,7 @@ func TestPartialRefundRequestedAndApproved(t *testing.T) {
 		finance := signInAs(t, b, p, "finance", js)
 		finance.MustNavigate(p.URL + "/approvals").MustWaitLoad()
 		card := finance.MustElement("main section.card")
-		if !strings.Contains(card.MustText(), "USD 12.50") || !strings.Contains(card.MustText(), "Scratched lid") {
+		if !strings.Contains(card.MustText(), "12.50 USD") || !strings.Contains(card.MustText(), "Scratched lid") {
 			t.Fatalf("approvals: %q", card.MustText())
 		}
 		card.MustElement(`input[name="password"]`).MustInput("e2e passphrase for finance")
@@ -123,12 +123,12 @@ func TestPartialRefundRequestedAndApproved(t *testing.T) {
 		// The page shown is the answer to one of the two posts: the refund
 		// (after a redirect to the queue), or that the other post decided
 		// it first.
-		if got := text(finance, "main"); !strings.Contains(got, "2Checkout refunded USD 12.50") && !strings.Contains(got, "decided already") {
+		if got := text(finance, "main"); !strings.Contains(got, "2Checkout refunded 12.50 USD") && !strings.Contains(got, "decided already") {
 			t.Errorf("approver's page: %q", got)
 		}
 
 		support.MustNavigate(p.URL + "/sales/" + sale).MustWaitLoad()
-		if got := text(support, "#refunds"); !strings.Contains(got, "Approved and refunded") || !strings.Contains(got, "USD 12.50") {
+		if got := text(support, "#refunds"); !strings.Contains(got, "Approved and refunded") || !strings.Contains(got, "12.50 USD") {
 			t.Errorf("the sale page: %q", got)
 		}
 		support.MustNavigate(p.URL + "/").MustWaitLoad()
@@ -203,11 +203,11 @@ func TestRefundsOnlyRole(t *testing.T) {
 		clerk.MustNavigate(p.URL + "/sales/" + sale).MustWaitLoad()
 		fillRefund(clerk, "#refund-"+inv, "5.00", "Billed in error", "Charged twice")
 		submit(clerk, "#refund-"+inv+` button[type=submit]`)
-		if q := text(clerk, "h1"); !strings.HasPrefix(q, "Refund USD 5.00 to ") {
+		if q := text(clerk, "h1"); !strings.HasPrefix(q, "Refund 5.00 USD to ") {
 			t.Fatalf("confirmation %q", q)
 		}
 		submit(clerk, `main form button[type=submit]`)
-		if msg := text(clerk, "#flash"); !strings.Contains(msg, "Refunded USD 5.00") {
+		if msg := text(clerk, "#flash"); !strings.Contains(msg, "Refunded 5.00 USD") {
 			t.Fatalf("after refunding: %q", msg)
 		}
 		if got := refundItemsIn(t, p, sale, inv); len(got) != 1 || got[0] != "5.00" {

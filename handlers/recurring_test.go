@@ -35,7 +35,7 @@ func TestStopRecurringBilling(t *testing.T) {
 	support.get("/sales/" + sale)
 	stop := "/sales/" + sale + "/recurring/" + li + "/stop"
 	sec := dom(support.body).Find("#recurring-" + li)
-	for _, want := range []string{"Active", "Next bill date", "3 billed", "USD 10.00"} {
+	for _, want := range []string{"Active", "Next bill date", "3 billed", "10.00 USD"} {
 		if !strings.Contains(sec.Text(), want) {
 			t.Errorf("subscription lacks %q: %q", want, sec.Text())
 		}

@@ -102,7 +102,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 	if resp := support.post(action, f); resp.StatusCode != http.StatusOK {
 		t.Fatalf("refund form: %d %.500s", resp.StatusCode, support.body)
 	}
-	if got, want := dom(support.body).Find("h1").Text(), "Refund USD 12.50 to "+customer+"?"; got != want {
+	if got, want := dom(support.body).Find("h1").Text(), "Refund 12.50 USD to "+customer+"?"; got != want {
 		t.Errorf("confirmation %q, want %q", got, want)
 	}
 	if h.sb.Calls("refund_invoice") != 0 {
@@ -131,7 +131,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 	finance, _ := h.signedInAs("finance")
 	finance.get("/approvals")
 	row := dom(finance.body).Find("#request-" + itoa(req.ID)).Text()
-	for _, want := range []string{sale, "USD 12.50", customer, "Wrong colour", "Support Person", "The buyer did not like the item"} {
+	for _, want := range []string{sale, "12.50 USD", customer, "Wrong colour", "Support Person", "The buyer did not like the item"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("approvals row lacks %q: %s", want, row)
 		}
@@ -159,7 +159,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 	if got := refundItems(t, h, sale, inv); len(got) != 1 || got[0] != "12.50" {
 		t.Fatalf("the sandbox shows refunds %v, want one of 12.50", got)
 	}
-	if got := onlyRequest(t, h, sale); got.State != store.RefundApproved || got.Outcome != "2Checkout refunded USD 12.50." {
+	if got := onlyRequest(t, h, sale); got.State != store.RefundApproved || got.Outcome != "2Checkout refunded 12.50 USD." {
 		t.Errorf("after approval: %+v", got)
 	}
 
@@ -168,7 +168,7 @@ func TestRefundRequestApprovedOnce(t *testing.T) {
 		t.Error("the sale page does not show the outcome")
 	}
 	support.get("/")
-	if home := dom(support.body).Find("#h-my-refunds").Parent().Text(); !strings.Contains(home, "Approved and refunded") || !strings.Contains(home, "USD 12.50") {
+	if home := dom(support.body).Find("#h-my-refunds").Parent().Text(); !strings.Contains(home, "Approved and refunded") || !strings.Contains(home, "12.50 USD") {
 		t.Errorf("home page: %q", home)
 	}
 	outcomes := map[string]int{}
@@ -314,7 +314,7 @@ func TestRefundRulesCheckedFirst(t *testing.T) {
 	sale, inv := fx.PartiallyRefunded, fx.Invoices[fx.PartiallyRefunded][0]
 	admin.get("/sales/" + sale)
 	left := dom(admin.body).Find("#refund-" + inv + " dd strong").Text()
-	if !strings.HasPrefix(left, "USD ") {
+	if !strings.HasSuffix(left, " USD") {
 		t.Fatalf("what is left: %q", left)
 	}
 	action, base := formIn(t, admin.body, "#refund-"+inv)
@@ -384,7 +384,7 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	sale, inv := fx.IntangibleTwoItems, fx.Invoices[fx.IntangibleTwoItems][0]
 	fin, _ := h.signedInAs("finance")
 	fin.get("/sales/" + sale)
-	if !strings.Contains(fin.body, "You refund up to USD 50.00 at once") {
+	if !strings.Contains(fin.body, "You refund up to 50.00 USD at once") {
 		t.Error("the page does not state the limit")
 	}
 	action, f := formIn(t, fin.body, "#refund-"+inv)
@@ -392,7 +392,7 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	f.Set("refund_category", "11")
 	f.Set("refund_comment", "Double charge")
 	fin.post(action, f)
-	if !strings.Contains(fin.body, "Refund USD 3.00") || !strings.Contains(fin.body, "at once") {
+	if !strings.Contains(fin.body, "Refund 3.00 USD") || !strings.Contains(fin.body, "at once") {
 		t.Fatalf("direct confirmation: %.500s", fin.body)
 	}
 	a, confirm := confirmForm(t, fin.body)
@@ -416,7 +416,7 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	f.Set("refund_comment", "Out of stock")
 	fin.post(action, f)
 	q := dom(fin.body).Find("h1").Text()
-	if !strings.HasPrefix(q, "Refund USD ") || !strings.Contains(q, " for ") {
+	if !strings.HasPrefix(q, "Refund ") || !strings.Contains(q, " USD for ") {
 		t.Errorf("line question %q", q)
 	}
 	a, confirm = confirmForm(t, fin.body)
@@ -441,7 +441,7 @@ func TestDirectRefundUpToTheLimit(t *testing.T) {
 	if resp := fin.post(action, f); resp.StatusCode != http.StatusOK {
 		t.Fatalf("%d %.300s", resp.StatusCode, fin.body)
 	}
-	if !strings.Contains(dom(fin.body).Text(), "Refunds over USD 50.00 need a second person's approval") {
+	if !strings.Contains(dom(fin.body).Text(), "Refunds over 50.00 USD need a second person's approval") {
 		t.Errorf("above the limit: %.500s", fin.body)
 	}
 	a, confirm = confirmForm(t, fin.body)

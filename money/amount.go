@@ -15,14 +15,15 @@ type Amount struct {
 	Currency string // e.g. "USD"
 }
 
-// String is the amount for reading: the currency code, then the amount with
-// thousands separators, e.g. "USD 1,234.50" or "USD -5.00".
+// String is the amount for reading: the amount with thousands separators,
+// then the currency code, as every price in the panel reads, e.g.
+// "1,234.50 USD" or "-5.00 USD".
 func (a Amount) String() string {
 	s := group(a.Decimal())
 	if a.Currency == "" {
 		return s
 	}
-	return a.Currency + " " + s
+	return s + " " + a.Currency
 }
 
 // Decimal is the amount as the API takes it and CSV files carry it:

@@ -82,11 +82,11 @@ func TestRecordedSale(t *testing.T) {
 	if iv == nil || !iv.Known || iv.Total.Cents != 10041 || iv.Left.Cents != 10041 || !iv.CanRefund() || iv.FullyRefunded {
 		t.Fatalf("invoice: %+v", iv)
 	}
-	if _, l := rf.Line("9093735704415"); l == nil || !l.Refundable || l.Amount.String() != "USD 28.85" || l.Name != "Subscription Product 2" {
+	if _, l := rf.Line("9093735704415"); l == nil || !l.Refundable || l.Amount.String() != "28.85 USD" || l.Name != "Subscription Product 2" {
 		t.Fatalf("line: %+v", l)
 	}
 	r, ok := rf.ReadInvoiceRefund(formOf(FieldAmount, "12.5", FieldCategory, "2", FieldComment, "Changed his mind"))
-	if !ok || r.Sentence() != "Refund USD 12.50 to Joe Flagster?" {
+	if !ok || r.Sentence() != "Refund 12.50 USD to Joe Flagster?" {
 		t.Fatalf("refund %+v %v", r, ok)
 	}
 	// Six months later the invoice is too old.
@@ -125,7 +125,7 @@ func TestReadInvoiceRefund(t *testing.T) {
 		{"refunded invoice (NOTHING_TO_DO)", with(FieldInvoice, "B"), FieldInvoice, "This invoice has been refunded in full already."},
 		{"old invoice (TOO_LATE)", with(FieldInvoice, "C"), FieldInvoice, "This invoice was placed more than 180 days ago; 2Checkout no longer refunds it."},
 		{"zero (TOO_LOW)", with(FieldInvoice, "A", FieldAmount, "0.00"), FieldAmount, "The amount must be at least 0.01."},
-		{"too high (TOO_HIGH)", with(FieldInvoice, "A", FieldAmount, "100.01"), FieldAmount, "The amount is more than what is left to refund on this invoice: USD 100.00."},
+		{"too high (TOO_HIGH)", with(FieldInvoice, "A", FieldAmount, "100.01"), FieldAmount, "The amount is more than what is left to refund on this invoice: 100.00 USD."},
 		{"three decimals", with(FieldInvoice, "A", FieldAmount, "1.005"), FieldAmount, "Amount can have at most two decimals, like 12.34."},
 		{"exponent", with(FieldInvoice, "A", FieldAmount, "1e3"), FieldAmount, "Amount must be a number such as 12.34 (digits and a dot only; no commas, signs or spaces)."},
 		{"negative", with(FieldInvoice, "A", FieldAmount, "-5"), FieldAmount, "Amount must be a number such as 12.34 (digits and a dot only; no commas, signs or spaces)."},
@@ -160,7 +160,7 @@ func TestReadInvoiceRefund(t *testing.T) {
 	if r != want {
 		t.Errorf("refund\n got %+v\nwant %+v", r, want)
 	}
-	if r.Sentence() != "Refund USD 12.50 to Ana Ruiz?" {
+	if r.Sentence() != "Refund 12.50 USD to Ana Ruiz?" {
 		t.Errorf("sentence %q", r.Sentence())
 	}
 	p := r.InvoiceParams()
@@ -194,7 +194,7 @@ func TestReadInvoiceRefund(t *testing.T) {
 		t.Errorf("over the total on a single invoice: %+v", r)
 	}
 	r, good = Assess(single, t0, "EUR", nil).ReadInvoiceRefund(formOf(ok...))
-	if !good || r.InvoiceID != "S" || r.Amount.String() != "EUR 20.00" {
+	if !good || r.InvoiceID != "S" || r.Amount.String() != "20.00 EUR" {
 		t.Errorf("single invoice: %+v %v", r, good)
 	}
 	in = formOf(ok...)
@@ -211,12 +211,12 @@ func TestPanelRefundsCount(t *testing.T) {
 		t.Fatalf("after a partial refund: %+v", iv)
 	}
 	in := formOf(FieldInvoice, "A", FieldAmount, "80.01", FieldCategory, "2", FieldComment, "x")
-	if _, good := rf.ReadInvoiceRefund(in); good || in.Errors.Get(FieldAmount) != "The amount is more than what is left to refund on this invoice: USD 80.00." {
+	if _, good := rf.ReadInvoiceRefund(in); good || in.Errors.Get(FieldAmount) != "The amount is more than what is left to refund on this invoice: 80.00 USD." {
 		t.Errorf("TOO_HIGH after a partial refund: %v", in.Errors)
 	}
 	// The 60.00 mug no longer fits in the 80.00 left after another 30.00.
 	rf = Assess(shop(), t0, "USD", []PanelRefund{{InvoiceID: "A", Cents: 2000, Confirmed: true}, {InvoiceID: "A", Cents: 3000}})
-	if _, l := rf.Line("A1"); l.Refundable || l.Why != "This line (USD 60.00) is more than what is left to refund on its invoice (USD 50.00)." {
+	if _, l := rf.Line("A1"); l.Refundable || l.Why != "This line (60.00 USD) is more than what is left to refund on its invoice (50.00 USD)." {
 		t.Errorf("mug after partial refunds: %+v", l)
 	}
 	if iv := rf.Invoice("A"); iv.Unconfirmed.Cents != 3000 {
@@ -279,7 +279,7 @@ func TestReadLineitemRefund(t *testing.T) {
 	if !good {
 		t.Fatalf("mug refused: %v", in.Errors)
 	}
-	if r.Sentence() != "Refund USD 60.00 for Blue mug to Ana Ruiz?" || !r.IsLineitem() || r.InvoiceID != "A" || !r.Whole {
+	if r.Sentence() != "Refund 60.00 USD for Blue mug to Ana Ruiz?" || !r.IsLineitem() || r.InvoiceID != "A" || !r.Whole {
 		t.Errorf("mug refund %+v %q", r, r.Sentence())
 	}
 	if p := r.LineitemParams(); p != (apiclient.RefundLineitemParams{LineitemID: "A1", Category: 3, Comment: "Cracked"}) {
@@ -296,7 +296,7 @@ func TestReadLineitemRefund(t *testing.T) {
 	anon := &apiclient.Sale{Invoices: []apiclient.Invoice{invoice("N", t0, "5.00", line{"N1", "Pen", "product", "5.00", ""})}}
 	anon.Invoices[0].CustomerName = apiclient.Text{}
 	r, _ = Assess(anon, t0, "USD", nil).ReadLineitemRefund(formOf(FieldLineitem, "N1", FieldCategory, "1", FieldComment, "x"))
-	if r.Sentence() != "Refund USD 5.00 for Pen to the buyer?" {
+	if r.Sentence() != "Refund 5.00 USD for Pen to the buyer?" {
 		t.Errorf("anonymous sentence %q", r.Sentence())
 	}
 	anon.Customer = apiclient.Customer{FirstName: txt("Li"), LastName: txt("Wei"), CardholderName: txt("L WEI")}
@@ -329,7 +329,7 @@ func TestRecheck(t *testing.T) {
 		t.Errorf("fits: %q", why)
 	}
 	later := Assess(shop(), t0, "USD", []PanelRefund{{InvoiceID: "A", Cents: 3000, Confirmed: true}})
-	if why := later.Recheck(r); why != "The request is for USD 80.00, but only USD 70.00 is left to refund on the invoice now." {
+	if why := later.Recheck(r); why != "The request is for 80.00 USD, but only 70.00 USD is left to refund on the invoice now." {
 		t.Errorf("after another refund: %q", why)
 	}
 	if why := Assess(shop(), t0.AddDate(0, 0, 175), "USD", nil).Recheck(r); !strings.Contains(why, "180 days") {
@@ -442,7 +442,7 @@ func TestPolicy(t *testing.T) {
 			t.Errorf("%s: why %q", tc.name, d.Why)
 		}
 	}
-	if d := over100.Decide(finance, usd(20000)); !strings.Contains(d.Why, "over USD 100.00") {
+	if d := over100.Decide(finance, usd(20000)); !strings.Contains(d.Why, "over 100.00 USD") {
 		t.Errorf("limit sentence %q", d.Why)
 	}
 	if ok, _ := CanApprove(finance, 2, 1); !ok {
@@ -471,7 +471,7 @@ func TestSubscriptions(t *testing.T) {
 	if len(subs) != 3 {
 		t.Fatalf("subscriptions %+v", subs)
 	}
-	if a := subs[0]; !a.Active || a.Status != "Active" || a.NextBill != "2026-12-20" || a.Installments != 3 || a.Amount.String() != "USD 10.00" {
+	if a := subs[0]; !a.Active || a.Status != "Active" || a.NextBill != "2026-12-20" || a.Installments != 3 || a.Amount.String() != "10.00 USD" {
 		t.Errorf("active: %+v", a)
 	}
 	if b := subs[1]; b.Active || b.Status != "Stopped" || b.NextBill != "" || b.Amount.Cents != 300 {
@@ -571,18 +571,18 @@ func TestPayouts(t *testing.T) {
 		}
 	}
 	p := PayoutOf(&pending.Payment, "USD")
-	if p.Amount.String() != "USD 999.99" || p.Method != "ach" || p.ReleaseLevel != "15" || p.ID != "2436561667" {
+	if p.Amount.String() != "999.99 USD" || p.Method != "ach" || p.ReleaseLevel != "15" || p.ID != "2436561667" {
 		t.Errorf("pending payout %+v", p)
 	}
 	lines := map[string]string{}
 	for _, l := range p.Lines {
 		lines[l.Label] = l.Figure.String()
 	}
-	if lines["Sales"] != "USD 283.86" || lines["Refunds"] != "USD 275.36" || lines["Fees"] != "USD 86.92" || lines["Reserve held"] != "USD 14.19" {
+	if lines["Sales"] != "283.86 USD" || lines["Refunds"] != "275.36 USD" || lines["Fees"] != "86.92 USD" || lines["Reserve held"] != "14.19 USD" {
 		t.Errorf("pending lines %v", lines)
 	}
 	q := PayoutOf(&past.Payments[0], "USD")
-	if q.Amount.String() != "USD 50,240.51" || q.Method != "wire" || q.Identifier != "wire_999042012" || !q.Paid.IsZero() {
+	if q.Amount.String() != "50,240.51 USD" || q.Method != "wire" || q.Identifier != "wire_999042012" || !q.Paid.IsZero() {
 		t.Errorf("past payout %+v", q)
 	}
 	head, row := PayoutsCSVHeader(), q.CSVRecord()
@@ -600,7 +600,7 @@ func TestPayouts(t *testing.T) {
 	// Figures the API might send oddly are shown as sent, never guessed.
 	odd := apiclient.Payment{Amount: txt("-61.07"), TotalFees: txt("n/a"), DatePaid: txt("2026-11-30 14:05:00"), Void: txt("1")}
 	o := PayoutOf(&odd, "EUR")
-	if o.Amount.String() != "EUR -61.07" || o.Lines[2].Figure.String() != "n/a" || o.Lines[0].Figure.String() != "—" || !o.Void {
+	if o.Amount.String() != "-61.07 EUR" || o.Lines[2].Figure.String() != "n/a" || o.Lines[0].Figure.String() != "—" || !o.Void {
 		t.Errorf("odd payout %+v", o)
 	}
 	if r := o.CSVRecord(); r[3] != "2026-11-30T14:05:00Z" || r[4] != "yes" || r[8] != "-61.07" {
@@ -609,7 +609,7 @@ func TestPayouts(t *testing.T) {
 }
 
 func TestAmounts(t *testing.T) {
-	for cents, want := range map[int64]string{0: "USD 0.00", 5: "USD 0.05", 100000: "USD 1,000.00", 123456789: "USD 1,234,567.89", -500: "USD -5.00", -123456: "USD -1,234.56"} {
+	for cents, want := range map[int64]string{0: "0.00 USD", 5: "0.05 USD", 100000: "1,000.00 USD", 123456789: "1,234,567.89 USD", -500: "-5.00 USD", -123456: "-1,234.56 USD"} {
 		if got := (Amount{Cents: cents, Currency: "USD"}).String(); got != want {
 			t.Errorf("%d: %q, want %q", cents, got, want)
 		}

@@ -35,7 +35,7 @@ type Figure struct {
 	Raw    string
 }
 
-// String is the amount for reading ("USD 1,234.50"), the API's text when it
+// String is the amount for reading ("1,234.50 USD"), the API's text when it
 // could not be read, "—" when there is none.
 func (f Figure) String() string {
 	switch {

@@ -284,8 +284,8 @@ type Refund struct {
 // IsLineitem tells a line item refund from an invoice refund.
 func (r Refund) IsLineitem() bool { return r.LineitemID != "" }
 
-// Sentence is the confirmation question: "Refund USD 12.50 to Ana Ruiz?",
-// "Refund USD 28.85 for Blue mug to Ana Ruiz?".
+// Sentence is the confirmation question: "Refund 12.50 USD to Ana Ruiz?",
+// "Refund 28.85 USD for Blue mug to Ana Ruiz?".
 func (r Refund) Sentence() string {
 	to := r.Customer
 	if to == "" {

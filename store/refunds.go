@@ -33,7 +33,7 @@ type RefundRequest struct {
 	InvoiceID  string
 	LineitemID string // "" for a refund of (part of) the invoice
 	Item       string // the line item's product name, for display
-	Customer   string // the buyer's name, for "Refund USD 12.50 to Ana Ruiz?"
+	Customer   string // the buyer's name, for "Refund 12.50 USD to Ana Ruiz?"
 	// AmountCents is in the minor units of Currency.
 	AmountCents int64
 	Currency    string

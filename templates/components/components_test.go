@@ -39,17 +39,17 @@ func attr(s *goquery.Selection, name string) string {
 }
 
 func TestConfirmPageAsksAndPostsOnlyOnSubmit(t *testing.T) {
-	doc := render(t, ConfirmPage(Confirm{Question: "Refund USD 12.50 to Ana Ruiz?",
-		Facts:       []Fact{{Label: "Invoice", Value: "250"}, {Label: "Amount", Value: "USD 12.50 <b>"}},
+	doc := render(t, ConfirmPage(Confirm{Question: "Refund 12.50 USD to Ana Ruiz?",
+		Facts:       []Fact{{Label: "Invoice", Value: "250"}, {Label: "Amount", Value: "12.50 USD <b>"}},
 		Consequence: "The money goes back to the buyer's card. This cannot be undone.",
 		Action:      "/sales/9/refund", Cancel: "/sales/9", Submit: "Refund", CSRF: "tok", Key: "key-1", Error: "2Checkout refused."}))
-	if got := doc.Find("h1").Text(); got != "Refund USD 12.50 to Ana Ruiz?" {
+	if got := doc.Find("h1").Text(); got != "Refund 12.50 USD to Ana Ruiz?" {
 		t.Errorf("heading %q", got)
 	}
 	if got := doc.Find("dl.facts dt").Length(); got != 2 {
 		t.Errorf("%d facts, want 2", got)
 	}
-	if got := doc.Find("dl.facts dd").Eq(1).Text(); got != "USD 12.50 <b>" {
+	if got := doc.Find("dl.facts dd").Eq(1).Text(); got != "12.50 USD <b>" {
 		t.Errorf("a fact's value is text, escaped: %q", got)
 	}
 	if doc.Find("dd b").Length() != 0 {

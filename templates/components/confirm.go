@@ -4,7 +4,7 @@ package components
 // (deleting a product, refunding an invoice): nothing happens on the GET
 // that shows it; the one button posts the form.
 type Confirm struct {
-	// Question is the heading, e.g. "Delete Mug?" or "Refund USD 12.50 to Ana Ruiz?".
+	// Question is the heading, e.g. "Delete Mug?" or "Refund 12.50 USD to Ana Ruiz?".
 	Question string
 	// Facts identify the record, so the person sees what they are about to change.
 	Facts []Fact

@@ -63,7 +63,7 @@ type RefundForm struct {
 
 // RefundRequest is a refund made or asked for through the panel.
 type RefundRequest struct {
-	What  string // "USD 12.50 of invoice 250", "USD 28.85 for Blue mug"
+	What  string // "12.50 USD of invoice 250", "28.85 USD for Blue mug"
 	State string // in words: "Waiting for approval", "Refunded"...
 	Kind  string // badge kind: ok, warn, bad
 	// By and At: who asked (or refunded) and when (UTC).
