@@ -442,7 +442,7 @@ func FormPage(f Form) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		templ_7745c5c3_Err = components.Input(components.Field{Name: "label", Label: "Name", Value: f.Label, Required: true, MaxLength: 40,
-			Error: f.Errors["label"], Autocomplete: "off", Focus: f.New || f.Errors["label"] != "", Hint: "Shown on the team page, e.g. Refunds only."}).Render(ctx, templ_7745c5c3_Buffer)
+			Error: f.Errors["label"], Autocomplete: "off", Focus: f.New && len(f.Errors) == 0, Hint: "Shown on the team page, e.g. Refunds only."}).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
