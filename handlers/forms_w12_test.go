@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"backoffice/auth"
 	"backoffice/handlers"
+	"backoffice/store"
 )
 
 // Issue 12, item 6: after an action the page lands on its result.
@@ -184,4 +186,144 @@ func TestRecoveryCodesCopyDownloadPrint(t *testing.T) {
 		}
 	}
 	_ = handlers.NewFormKey
+}
+
+// Issue 12, item 8: consistency.
+
+// Disabling a team member asks first, like a delete: the member page links
+// to a confirmation page (a GET that changes nothing); its form disables,
+// ends their sessions and is audited.
+func TestDisableMemberAsksFirst(t *testing.T) {
+	h := newHarness(t)
+	admin, self := h.signedInAs("admin")
+	carl, cpw, _ := h.addUser("carl@example.com", "fulfilment", false)
+	carlB := h.browser()
+	carlB.signIn(carl.Email, cpw, "")
+	id := itoa(carl.ID)
+	audits := func() int {
+		es, err := h.st.ListAudit(context.Background(), store.AuditFilter{Action: "users.disable", Target: "user:" + id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+
+	admin.get("/users/" + id)
+	link := dom(admin.body).Find(`main a[href="/users/` + id + `/disable"]`)
+	if link.Length() != 1 || !link.HasClass("btn-danger") {
+		t.Fatalf("the member page has no red link to disable: %d", link.Length())
+	}
+	if n := dom(admin.body).Find(`form[action="/users/` + id + `/disable"]`).Length(); n != 0 {
+		t.Error("the member page disables with one click")
+	}
+	if resp := admin.get("/users/" + id + "/disable"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("confirm page: %d", resp.StatusCode)
+	}
+	doc := dom(admin.body)
+	if got := doc.Find("main h1").Text(); got != "Disable "+carl.Name+"?" {
+		t.Errorf("question %q", got)
+	}
+	f := doc.Find(`main form[method="post"][action="/users/` + id + `/disable"]`)
+	if f.Length() != 1 || f.Find("button.btn-danger").Text() != "Disable account" {
+		t.Fatal("the confirm page has no red Disable account button")
+	}
+	if doc.Find(`main a[href="/users/`+id+`"]`).Text() != "Cancel" {
+		t.Error("no Cancel back to the member")
+	}
+	if u, _ := h.st.UserByID(context.Background(), carl.ID); u.Status != "active" || audits() != 0 {
+		t.Fatalf("the GET changed something: %s, %d audit entries", u.Status, audits())
+	}
+	if resp := carlB.get("/"); resp.StatusCode != http.StatusOK {
+		t.Fatal("the member was signed out by the GET")
+	}
+	resp := admin.post("/users/"+id+"/disable", url.Values{"_idem": {mustFormKey(t, admin.body)}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/users/"+id {
+		t.Fatalf("disable: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if u, _ := h.st.UserByID(context.Background(), carl.ID); u.Status != "disabled" {
+		t.Errorf("status %s", u.Status)
+	}
+	if n := audits(); n != 1 {
+		t.Errorf("%d audit entries for the disable", n)
+	}
+	if resp := carlB.get("/"); resp.StatusCode == http.StatusOK {
+		t.Error("the member's session still works")
+	}
+	// Disabled already: the confirm page goes back to the member; oneself
+	// is refused.
+	if resp := admin.get("/users/" + id + "/disable"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("confirm for a disabled member: %d", resp.StatusCode)
+	}
+	if resp := admin.get("/users/" + itoa(self.ID) + "/disable"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("confirm for oneself: %d", resp.StatusCode)
+	}
+}
+
+// Every record's Delete is the same red link to its confirmation page.
+func TestDeleteIsTheSameRedButtonEverywhere(t *testing.T) {
+	h := newHarness(t)
+	admin, _ := h.signedInAs("admin")
+	if resp := admin.post("/roles", url.Values{"label": {"Refunds only"}, "permissions": {"sales.view"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new role: %d", resp.StatusCode)
+	}
+	for page, what := range map[string]string{
+		"/products/" + prodLiveTest: "product",
+		"/options/" + colorOption:   "option",
+		"/coupons/HEADPHONES-20":    "coupon",
+		"/roles/refunds-only":       "role",
+	} {
+		admin.get(page)
+		del := dom(admin.body).Find(`main a[href="` + page + `/delete"]`)
+		if del.Length() != 1 {
+			t.Errorf("%s: %d delete links", page, del.Length())
+			continue
+		}
+		if del.AttrOr("class", "") != "btn btn-danger" || del.Text() != "Delete "+what {
+			t.Errorf("%s: delete is %q %q", page, del.AttrOr("class", ""), del.Text())
+		}
+		admin.get(page + "/delete")
+		if b := dom(admin.body).Find(`main form[action="` + page + `/delete"] button[type="submit"]`); !b.HasClass("btn-danger") {
+			t.Errorf("%s/delete: the confirm button is not red", page)
+		}
+	}
+}
+
+// Every form with problems starts with the same box: the form's own
+// message, if any, and how many fields are marked.
+func TestEveryFormHasTheSameErrorSummary(t *testing.T) {
+	h := newHarness(t)
+	admin, _ := h.signedInAs("admin")
+	summary := func(body string) []string {
+		var out []string
+		dom(body).Find(`main div.alert.alert-error[role="alert"] p`).Each(func(_ int, s *goquery.Selection) {
+			out = append(out, s.Text())
+		})
+		return out
+	}
+	form := prodValid(t, admin, "")
+	form.Set("price", "x")
+	admin.post("/products", form)
+	if got := summary(admin.body); len(got) != 1 || got[0] != "2 fields need fixing; each is marked below." {
+		t.Errorf("product form summary %q", got)
+	}
+	admin.get("/users/new")
+	admin.post("/users", url.Values{"email": {"not-an-address"}, "name": {""}, "role": {"support"}})
+	if got := summary(admin.body); len(got) != 1 || got[0] != "2 fields need fixing; each is marked below." {
+		t.Errorf("team member form summary %q", got)
+	}
+	admin.post("/roles", url.Values{"label": {""}})
+	if got := summary(admin.body); len(got) != 1 || got[0] != "2 fields need fixing; each is marked below." {
+		t.Errorf("role form summary %q", got)
+	}
+	admin.get("/coupons/new")
+	admin.post("/coupons", url.Values{"_idem": {mustFormKey(t, admin.body)}, "code": {"bad code!"}})
+	if got := summary(admin.body); len(got) == 0 || !strings.HasSuffix(got[len(got)-1], "marked below.") {
+		t.Errorf("coupon form summary %q", got)
+	}
+	// A problem of no single field comes first, then the count.
+	admin.get("/me/password")
+	admin.post("/me/password", url.Values{"current_password": {"wrong"}, "new_password": {"x"}, "confirm_password": {"y"}})
+	if got := summary(admin.body); len(got) == 0 || !strings.HasSuffix(got[len(got)-1], "marked below.") {
+		t.Errorf("password form summary %q", got)
+	}
 }

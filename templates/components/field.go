@@ -2,7 +2,10 @@
 // form field, hidden form tokens, the pager and status badges.
 package components
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // Field is one labelled form input with its hint and error. Every input of
 // every form is drawn from it, so labels, errors and ARIA are the same
@@ -103,4 +106,23 @@ func (f Field) takesFocus(ctx context.Context) bool {
 	}
 	fc.taken = true
 	return true
+}
+
+// fieldErrorCount is how many fields of errs have a message.
+func fieldErrorCount(errs map[string]string) int {
+	n := 0
+	for k, v := range errs {
+		if k != "" && v != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// fieldErrorText says how many fields need fixing.
+func fieldErrorText(n int) string {
+	if n == 1 {
+		return "1 field needs fixing; it is marked below."
+	}
+	return strconv.Itoa(n) + " fields need fixing; each is marked below."
 }
