@@ -327,3 +327,163 @@ func TestEveryFormHasTheSameErrorSummary(t *testing.T) {
 		t.Errorf("password form summary %q", got)
 	}
 }
+
+// "Clear search" is offered only when something is searched for.
+func TestClearSearchOnlyWithASearch(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("support")
+	clear := func() int {
+		n := 0
+		dom(b.body).Find("a").Each(func(_ int, s *goquery.Selection) {
+			if s.Text() == "Clear search" {
+				n++
+			}
+		})
+		return n
+	}
+	for path, want := range map[string]int{
+		"/sales":                            0,
+		"/sales?size=50":                    0,
+		"/sales?customer_name=ana":          1,
+		"/sales?number=":                    0,
+		"/sales?sale_date_begin=2026-01-01": 1,
+	} {
+		b.get(path)
+		if got := clear(); got != want {
+			t.Errorf("%s: %d Clear search links, want %d", path, got, want)
+		}
+		b.get(path, "HX-Request", "true")
+		if got := clear(); got != want {
+			t.Errorf("%s (htmx): %d Clear search links, want %d", path, got, want)
+		}
+	}
+}
+
+// The coupon list names one order: "Date added" with its direction, the
+// default being descending (newest first), as the selects say.
+func TestCouponSortShowsOneOrder(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("support")
+	selected := func(name string) string {
+		return strings.TrimSpace(dom(b.body).Find(`select[name="` + name + `"] option[selected]`).Text())
+	}
+	b.get("/coupons")
+	if strings.Contains(b.body, "Newest first") {
+		t.Error("the sort menu still names an order of its own")
+	}
+	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Descending" {
+		t.Errorf("default order shown as %q, %q", s, d)
+	}
+	newest := ocCodes(b.body)
+	b.get("/coupons?dir=asc")
+	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Ascending" {
+		t.Errorf("ascending shown as %q, %q", s, d)
+	}
+	oldest := ocCodes(b.body)
+	if len(newest) == 0 || len(oldest) == 0 || newest[0] == oldest[0] {
+		t.Errorf("ascending and descending give the same first coupon: %v / %v", newest, oldest)
+	}
+	// The default's links leave dir out; the other's carry it.
+	b.get("/coupons?dir=desc")
+	if got := strings.Join(ocCodes(b.body), ","); got != strings.Join(newest, ",") {
+		t.Errorf("dir=desc is not the default order: %s", got)
+	}
+}
+
+// Fields that apply only when a box is ticked sit in its fieldset's .when
+// block with a note for browsers that cannot hide them; the server ignores
+// them unless the box is ticked.
+func TestConditionalProductFields(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("catalogue")
+	b.get("/products/new")
+	doc := dom(b.body)
+	for box, fields := range map[string][]string{
+		"tangible":   {"weight", "handling"},
+		"recurring":  {"recurrence_n", "recurrence_unit", "duration_n", "duration_unit", "startup_fee"},
+		"commission": {"commission_type", "commission_amount"},
+	} {
+		fs := doc.Find(`fieldset.ticks:has(input[type="checkbox"][name="` + box + `"])`)
+		if fs.Length() != 1 {
+			t.Errorf("%s: no fieldset.ticks", box)
+			continue
+		}
+		if fs.Find(".when .when-note").Length() != 1 {
+			t.Errorf("%s: no 'applies only when' note", box)
+		}
+		for _, f := range fields {
+			if fs.Find(`.when [name="`+f+`"]`).Length() != 1 {
+				t.Errorf("%s: %s is not in its .when block", box, f)
+			}
+		}
+	}
+	// Unticked, the fields are ignored, even when filled in wrongly.
+	form := prodValid(t, b, "Plain Download")
+	for k, v := range map[string]string{"weight": "heavy", "handling": "x", "recurrence_n": "0", "startup_fee": "1,50",
+		"commission_type": "bribe", "commission_amount": "-5"} {
+		form.Set(k, v)
+	}
+	resp := b.post("/products", form)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unticked boxes with junk in their fields: %d %q", resp.StatusCode, texts(b.body, ".err"))
+	}
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/products/")
+	p := h.prodDetail(id)
+	if p.Tangible.Value == "1" || p.Weight.Value != "" && p.Weight.Value != "0.00" || p.CommissionType.Value == "bribe" || p.StartupFee.Value == "1,50" {
+		t.Errorf("ignored fields reached 2Checkout: tangible %q weight %q commission %q startup %q",
+			p.Tangible.Value, p.Weight.Value, p.CommissionType.Value, p.StartupFee.Value)
+	}
+}
+
+// Home tiles show only what the role may reach, and promise editing only to
+// roles that may edit.
+func TestHomeTilesPerRole(t *testing.T) {
+	h := newHarness(t)
+	cases := map[string]map[string]string{
+		"admin": {"Scan to ship": "", "Find a sale": "", "Products": "Look up, create and edit products.",
+			"Options": "Create and edit product options and their values.", "Coupons": "Create and edit discount codes and what they apply to.",
+			"Account": "Contact and company details; the INS secret word.", "Team": "", "Audit log": "", "Roles": ""},
+		"catalogue": {"Find a sale": "", "Products": "Look up, create and edit products.",
+			"Options": "Create and edit product options and their values.", "Coupons": "Create and edit discount codes and what they apply to."},
+		"support": {"Find a sale": "", "Products": "Look up products, their prices and options.",
+			"Options": "Product options and their values.", "Coupons": "Discount codes and what they apply to.",
+			"Account": "Contact and company details."},
+		"fulfilment": {"Scan to ship": "", "Find a sale": "", "Products": "Look up products, their prices and options."},
+		"viewer": {"Find a sale": "", "Products": "Look up products, their prices and options.",
+			"Options": "Product options and their values.", "Coupons": "Discount codes and what they apply to.",
+			"Account": "Contact and company details."},
+	}
+	never := map[string][]string{
+		"catalogue":  {"Scan to ship", "Account", "Team", "Audit log", "Roles"},
+		"support":    {"Scan to ship", "Team", "Audit log", "Roles"},
+		"fulfilment": {"Options", "Coupons", "Account", "Team", "Audit log", "Roles"},
+		"viewer":     {"Scan to ship", "Team", "Audit log", "Roles"},
+	}
+	for role, want := range cases {
+		b, _ := h.signedInAs(role)
+		b.get("/")
+		got := map[string]string{}
+		dom(b.body).Find("ul.tiles li a").Each(func(_ int, s *goquery.Selection) {
+			got[s.Find("strong").Text()] = s.Find("span").Text()
+		})
+		for label, hint := range want {
+			g, ok := got[label]
+			if !ok {
+				t.Errorf("%s: no %s tile", role, label)
+			} else if hint != "" && g != hint {
+				t.Errorf("%s: %s tile says %q, want %q", role, label, g, hint)
+			}
+		}
+		for _, label := range never[role] {
+			if _, ok := got[label]; ok {
+				t.Errorf("%s: a %s tile", role, label)
+			}
+		}
+		// Every tile leads somewhere the role may go.
+		dom(b.body).Find("ul.tiles li a").Each(func(_ int, s *goquery.Selection) {
+			if resp := b.get(s.AttrOr("href", "")); resp.StatusCode != http.StatusOK {
+				t.Errorf("%s: tile %s → %d", role, s.AttrOr("href", ""), resp.StatusCode)
+			}
+		})
+	}
+}

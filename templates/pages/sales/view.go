@@ -33,6 +33,17 @@ type Search struct {
 	FirstURL string
 }
 
+// Searched reports whether any search field is filled in: only then does
+// the form offer "Clear search".
+func (v Search) Searched() bool {
+	for _, f := range []string{v.Number, v.Name, v.Email, v.Phone, v.From, v.To} {
+		if f != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // Row is one sale of the results.
 type Row struct {
 	ID, URL, Date, Customer, Total, Recurring, Declined string
