@@ -138,6 +138,14 @@ func TestRevealedSecretIsAtTheTopWithCopy(t *testing.T) {
 	if n := dom(b.body).Find("#secret").Length(); n != 1 {
 		t.Errorf("%d secret cards", n)
 	}
+	// A member's new one-time password comes with a copy button too.
+	carl, _, _ := h.addUser("carl@example.com", "support", false)
+	if resp := b.post("/users/"+itoa(carl.ID)+"/reset-password", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("reset password: %d", resp.StatusCode)
+	}
+	if dom(b.body).Find(`button[data-copy="#one-time-password"]`).Length() != 1 || dom(b.body).Find("code#one-time-password").Text() == "" {
+		t.Error("no copy button for the one-time password")
+	}
 }
 
 // New recovery codes come with copy, download and print, all in the
