@@ -39,6 +39,7 @@ type Client struct {
 	logger       *slog.Logger
 	userAgent    string
 	breaker      *breaker // nil: none
+	observer     Observer // nil: none
 }
 
 // ClientOption configures a [Client] in [New]. (The name Option belongs to the

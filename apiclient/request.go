@@ -112,25 +112,30 @@ func (c *Client) call(ctx context.Context, m *MethodInfo, params any, out envelo
 	if err != nil {
 		return fmt.Errorf("apiclient: %s: %w", m.Path(), err)
 	}
+	start, st := time.Now(), &callStats{}
 	if c.breaker == nil {
-		return c.send(ctx, m, form.Encode(), out)
+		err = c.send(ctx, m, form.Encode(), out, st)
+		c.observe(ctx, m, start, st, err)
+		return err
 	}
 	probe, err := c.breaker.allow(m)
 	if err != nil {
 		c.logRefused(ctx, m, err)
+		c.observe(ctx, m, start, st, err)
 		return err
 	}
-	err = c.send(ctx, m, form.Encode(), out)
+	err = c.send(ctx, m, form.Encode(), out, st)
 	if tr := c.breaker.done(probe, judge(ctx, err)); tr != nil {
 		c.logTransition(ctx, tr)
 	}
+	c.observe(ctx, m, start, st, err)
 	return err
 }
 
 // send makes the call under its one deadline, the kind's timeout, which
 // bounds everything from the first dial to the last byte of the body and
 // every retry in between.
-func (c *Client) send(ctx context.Context, m *MethodInfo, encoded string, out enveloper) error {
+func (c *Client) send(ctx context.Context, m *MethodInfo, encoded string, out enveloper, st *callStats) error {
 	timeout, attempts := c.readTimeout, c.maxAttempts
 	if m.Write {
 		// A write must never be sent twice by us: a lost answer says nothing
@@ -148,7 +153,7 @@ func (c *Client) send(ctx context.Context, m *MethodInfo, encoded string, out en
 			}
 			return fmt.Errorf("apiclient: %s: stopped after %d attempts: %w (last error: %w)", m.Path(), attempt-1, err, last)
 		}
-		r := c.attempt(ctx, m, encoded, out, attempt)
+		r := c.attempt(ctx, m, encoded, out, attempt, st)
 		if r.err == nil {
 			return nil
 		}
@@ -176,14 +181,15 @@ func verbOf(m *MethodInfo) string {
 }
 
 // attempt performs one HTTP exchange and logs it.
-func (c *Client) attempt(ctx context.Context, m *MethodInfo, encoded string, out enveloper, attempt int) attemptResult {
+func (c *Client) attempt(ctx context.Context, m *MethodInfo, encoded string, out enveloper, attempt int, st *callStats) attemptResult {
 	start := time.Now()
-	r := c.exchange(ctx, m, encoded, out)
+	st.attempts.Add(1)
+	r := c.exchange(ctx, m, encoded, out, st)
 	c.logAttempt(ctx, m, attempt, start, r)
 	return r
 }
 
-func (c *Client) exchange(ctx context.Context, m *MethodInfo, encoded string, out enveloper) attemptResult {
+func (c *Client) exchange(ctx context.Context, m *MethodInfo, encoded string, out enveloper, st *callStats) attemptResult {
 	verb := verbOf(m)
 	target := c.base + "/" + m.Group + "/" + m.Name
 	var body io.Reader
@@ -197,6 +203,11 @@ func (c *Client) exchange(ctx context.Context, m *MethodInfo, encoded string, ou
 	// again" and "outcome unknown".
 	var wrote atomic.Bool
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if !info.Reused {
+				st.newConns.Add(1)
+			}
+		},
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
 				wrote.Store(true)

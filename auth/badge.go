@@ -25,8 +25,8 @@ import (
 //   - The PIN is hashed with argon2id (the password Hasher, its own salt per
 //     badge) and checked only after the badge is found.
 //
-// Guessing is throttled like passwords, per badge and per address, through
-// the same counters. Badge sign-in is a single factor standing in for a
+// Guessing is throttled like passwords, per badge and per address, in the
+// Badge scope of the sign-in throttle. Badge sign-in is a single factor standing in for a
 // password, so it is only for fulfilment staff, and never for anyone the
 // deployment's second-factor policy covers: with BACKOFFICE_REQUIRE_2FA=all
 // it is off, and a person who enrolled a second factor keeps using it.
@@ -73,6 +73,7 @@ var (
 	ErrBadgeRole      = &BadgeError{"Badge sign-in is only for fulfilment staff."}
 	ErrBadgeTwoFactor = &BadgeError{"You sign in with a second factor, which a badge would bypass, so badge sign-in is not available to you."}
 	ErrBadgeAccount   = &BadgeError{"Badge sign-in is not available for this account until its password is set."}
+	ErrBadgeDisabled  = &BadgeError{"This account is disabled."}
 )
 
 // ErrBadgeSignIn is every failed badge sign-in: an unknown badge, a wrong
@@ -81,6 +82,29 @@ var (
 // nothing about which badges exist. The wrapped reason is for the audit log
 // only.
 var ErrBadgeSignIn = errors.New("auth: badge sign-in failed")
+
+// BadgeSignInError is SignIn's refusal; it matches ErrBadgeSignIn. Its
+// fields are for the audit log only: the page shows BadgeSignInFailed.
+type BadgeSignInError struct {
+	Reason string
+	// UserID is the badge's owner when the badge was found (a wrong PIN, an
+	// account that may not use it), 0 otherwise.
+	UserID int64
+	// Refusal is why the badge's owner may not use it (the badge and PIN
+	// were right): shown to them, since it tells nothing to anyone without
+	// the PIN, except ErrBadgeDisabled, which reads as any failure (as a
+	// disabled account's right password does).
+	Refusal *BadgeError
+	// Lock is the lock this failure started, nil when it started none.
+	Lock *Lock
+	// Throttled is set when the attempt was refused unchecked.
+	Throttled error
+}
+
+func (e *BadgeSignInError) Error() string { return ErrBadgeSignIn.Error() + ": " + e.Reason }
+
+// Is makes a BadgeSignInError match ErrBadgeSignIn.
+func (e *BadgeSignInError) Is(target error) bool { return target == ErrBadgeSignIn }
 
 // BadgeSignInFailed is the one message to show for ErrBadgeSignIn.
 const BadgeSignInFailed = "That badge and PIN do not match an account that may use a badge, or there were too many attempts. Try again in a few minutes, or sign in with your e-mail and password."
@@ -96,8 +120,8 @@ type BadgeStore interface {
 }
 
 // BadgeThrottle is the sign-in throttle as badge sign-in uses it: account
-// is a badge's throttle key (see Badges.SignIn), counted in the SignIn scope
-// like an e-mail. *Throttle satisfies it.
+// is a badge's throttle key (see Badges.SignIn), counted in the Badge scope
+// as an e-mail is in SignIn. *Throttle satisfies it.
 type BadgeThrottle interface {
 	Claim(ctx context.Context, scope Scope, account, ip string) (*Attempt, error)
 }
@@ -160,7 +184,9 @@ func (b *Badges) Allowed(u *store.User) error {
 		return ErrBadgeRole
 	case u.TOTPEnabled:
 		return ErrBadgeTwoFactor
-	case u.Status != store.StatusActive || u.MustChangePassword:
+	case u.Status != store.StatusActive:
+		return ErrBadgeDisabled
+	case u.MustChangePassword:
 		// A reset password may mean a compromised account: the badge
 		// must not let anyone skip choosing a new one.
 		return ErrBadgeAccount
@@ -288,7 +314,7 @@ func (b *Badges) Remove(ctx context.Context, userID int64) (bool, error) {
 // badgeThrottleKey names a badge for the throttle without its code: a
 // prefix of its lookup under the newest key, the same for a badge that
 // exists and one that does not.
-func badgeThrottleKey(lookup string) string { return "badge:" + lookup[:32] }
+func badgeThrottleKey(lookup string) string { return lookup[:32] }
 
 // SignIn checks a scanned badge code and a PIN, from the address ip, and
 // returns the person to start a session for (with the second factor
@@ -299,23 +325,23 @@ func badgeThrottleKey(lookup string) string { return "badge:" + lookup[:32] }
 func (b *Badges) SignIn(ctx context.Context, code, pin, ip string) (*store.User, error) {
 	if !b.On() {
 		b.hasher.DummyVerify(ctx, pin)
-		return nil, fmt.Errorf("%w: badge sign-in is off under the second-factor policy", ErrBadgeSignIn)
+		return nil, &BadgeSignInError{Reason: "badge sign-in is off under the second-factor policy"}
 	}
 	lookups := b.lookups(code)
 	// The slot is claimed before anything is checked, so a burst of
 	// guesses gets no more checks than the limit. A locked badge or address
 	// checks nothing and costs no key derivation: the lock tells nothing
 	// about which badges exist, since an unknown one locks alike.
-	attempt, err := b.throttle.Claim(ctx, SignIn, badgeThrottleKey(lookups[0]), ip)
+	attempt, err := b.throttle.Claim(ctx, Badge, badgeThrottleKey(lookups[0]), ip)
 	if errors.Is(err, ErrThrottled) {
-		return nil, fmt.Errorf("%w: too many attempts (%v)", ErrBadgeSignIn, err)
+		return nil, &BadgeSignInError{Reason: fmt.Sprintf("too many attempts (%v)", err), Throttled: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)
 	}
+	var owner int64
 	fail := func(reason string) (*store.User, error) {
-		attempt.Failed()
-		return nil, fmt.Errorf("%w: %s", ErrBadgeSignIn, reason)
+		return nil, &BadgeSignInError{Reason: reason, UserID: owner, Lock: attempt.Failed()}
 	}
 	if CheckBadgeCode(code) != nil || len(pin) < MinPINDigits || len(pin) > MaxPINDigits {
 		b.hasher.DummyVerify(ctx, pin)
@@ -329,6 +355,7 @@ func (b *Badges) SignIn(ctx context.Context, code, pin, ip string) (*store.User,
 	if err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)
 	}
+	owner = badge.UserID
 	ok, rehash, err := b.hasher.Verify(ctx, pin, badge.PINHash)
 	if err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)
@@ -341,7 +368,9 @@ func (b *Badges) SignIn(ctx context.Context, code, pin, ip string) (*store.User,
 		return nil, fmt.Errorf("badge sign-in: %w", err)
 	}
 	if why := b.Allowed(u); why != nil {
-		return fail("not allowed: " + why.Error())
+		e := &BadgeSignInError{Reason: "not allowed: " + why.Error(), UserID: owner, Lock: attempt.Failed()}
+		e.Refusal, _ = why.(*BadgeError)
+		return nil, e
 	}
 	if err := attempt.Succeeded(ctx); err != nil {
 		return nil, fmt.Errorf("badge sign-in: %w", err)

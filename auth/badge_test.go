@@ -175,7 +175,20 @@ func testBadgeThrottle(t *testing.T, r *badgeRig) {
 	for i := range 5 {
 		u, err := b.SignIn(ctx, "EMP-00412345", "0001", "192.0.2.1")
 		wantBadgeFailure(t, u, err, "wrong PIN")
-		_ = i
+		var be *BadgeSignInError
+		if !errors.As(err, &be) || be.UserID != ann.ID || (be.Lock != nil) != (i == 4) {
+			t.Fatalf("failure %d: %+v", i+1, be)
+		}
+		if i == 4 && (be.Lock.Scope != Badge || be.Lock.By != "account") {
+			t.Fatalf("lock %+v, want the badge's own", be.Lock)
+		}
+	}
+	// The badge's failures count on their own: the password sign-in of
+	// the same person is not locked by them.
+	if a, err := r.th.Claim(ctx, SignIn, "ann@example.com", "192.0.2.1"); err != nil {
+		t.Fatalf("password sign-in locked by PIN failures: %v", err)
+	} else if err := a.Release(ctx); err != nil {
+		t.Fatal(err)
 	}
 	// Locked: even the right PIN, from another address, is refused.
 	u, err := b.SignIn(ctx, "EMP-00412345", "4071", "198.51.100.7")
@@ -241,7 +254,7 @@ func testBadgeWhoMay(t *testing.T, r *badgeRig) {
 		{"promoted", func(u *store.User) { u.Role = string(RoleAdmin) }, ErrBadgeRole},
 		{"second factor", func(u *store.User) { u.TOTPEnabled = true }, ErrBadgeTwoFactor},
 		{"password reset", func(u *store.User) { u.MustChangePassword = true }, ErrBadgeAccount},
-		{"disabled", func(u *store.User) { u.Status = store.StatusDisabled }, ErrBadgeAccount},
+		{"disabled", func(u *store.User) { u.Status = store.StatusDisabled }, ErrBadgeDisabled},
 	} {
 		u, _ := r.st.UserByID(ctx, ann.ID)
 		saved := *u
@@ -254,6 +267,10 @@ func testBadgeWhoMay(t *testing.T, r *badgeRig) {
 		}
 		got, err := open.SignIn(ctx, "EMP-00412345", "4071", "192.0.2.1")
 		wantBadgeFailure(t, got, err, "not allowed")
+		var be *BadgeSignInError
+		if !errors.As(err, &be) || be.Refusal != change.why || be.UserID != ann.ID {
+			t.Errorf("%s: refusal %+v, want %v for user %d", change.name, be, change.why, ann.ID)
+		}
 		if err := r.st.UpdateUser(ctx, &saved); err != nil {
 			t.Fatal(err)
 		}

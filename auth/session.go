@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
 	"backoffice/store"
@@ -46,6 +47,15 @@ type SessionOptions struct {
 	// replaces Max (and ShiftIdle replaces Idle) for roles that work shifts.
 	Idle, Max           time.Duration
 	ShiftIdle, ShiftMax time.Duration
+	// BadgeIdle replaces the idle lifetime of a badge sign-in (a shared
+	// phone left on the floor), never lengthening it; 0: as any other
+	// session of the role.
+	BadgeIdle time.Duration
+	// Passive says which requests a badge session makes by itself rather
+	// than its person (the pick list's event stream, reconnecting every few
+	// minutes): they are checked like any other but do not count as
+	// activity, so a phone left showing the pick list still signs out.
+	Passive func(r *http.Request) bool
 	// PendingMax bounds a session that has passed the password but not yet
 	// the second factor.
 	PendingMax time.Duration
@@ -101,6 +111,11 @@ func NewSessions(st SessionStore, opt SessionOptions) (*Sessions, error) {
 		SameSite: http.SameSiteLaxMode,
 	}
 	cs.MaxAge(cs.Options.MaxAge)
+	for _, c := range cs.Codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.SetSerializer(cookieValues{})
+		}
+	}
 	return &Sessions{st: st, cookies: cs, name: name, opt: opt}, nil
 }
 
@@ -189,13 +204,14 @@ func (m *Sessions) Load(r *http.Request) (*Visit, error) {
 	if v.token == "" {
 		return v, nil
 	}
-	if err := m.resolve(r.Context(), v); err != nil {
+	if err := m.resolve(r, v); err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-func (m *Sessions) resolve(ctx context.Context, v *Visit) error {
+func (m *Sessions) resolve(r *http.Request, v *Visit) error {
+	ctx := r.Context()
 	now := m.opt.Now()
 	rec, err := m.st.SessionByID(ctx, HashToken(v.token))
 	if errors.Is(err, store.ErrNotFound) {
@@ -226,7 +242,8 @@ func (m *Sessions) resolve(ctx context.Context, v *Visit) error {
 	}
 	// Touch at most once a minute: the idle limit is coarse, and a write per
 	// page would make SQLite the bottleneck.
-	if now.Sub(rec.LastSeenAt) > time.Minute {
+	passive := rec.Method == store.SignInBadge && m.opt.Passive != nil && m.opt.Passive(r)
+	if now.Sub(rec.LastSeenAt) > time.Minute && !passive {
 		if err := m.st.TouchSession(ctx, rec.ID, now); err != nil {
 			return fmt.Errorf("touch session: %w", err)
 		}
@@ -240,10 +257,24 @@ func (m *Sessions) lifetimes(u *store.User, rec *store.Session) (idle, max time.
 	if !rec.SecondFactorDone && u.TOTPEnabled {
 		return m.opt.PendingMax, m.opt.PendingMax
 	}
+	idle, max = m.opt.Idle, m.opt.Max
 	if Role(u.Role).WorksShifts() {
-		return m.opt.ShiftIdle, m.opt.ShiftMax
+		idle, max = m.opt.ShiftIdle, m.opt.ShiftMax
 	}
-	return m.opt.Idle, m.opt.Max
+	if rec.Method == store.SignInBadge && m.opt.BadgeIdle > 0 && m.opt.BadgeIdle < idle {
+		idle = m.opt.BadgeIdle
+	}
+	return idle, max
+}
+
+// IdleLimit is how long the visit's session may stay idle before it ends,
+// 0 when not signed in, so a page can say when a shared phone signs out.
+func (m *Sessions) IdleLimit(v *Visit) time.Duration {
+	if !v.SignedIn() {
+		return 0
+	}
+	idle, _ := m.lifetimes(v.User, v.Session)
+	return idle
 }
 
 func (m *Sessions) drop(v *Visit, why string) {
@@ -256,13 +287,24 @@ func (m *Sessions) drop(v *Visit, why string) {
 // token, so nothing planted before sign-in survives it (session fixation).
 // secondFactorDone is false when the user still has to give a TOTP code.
 func (m *Sessions) Begin(ctx context.Context, v *Visit, u *store.User, secondFactorDone bool, ip, userAgent string) error {
+	return m.begin(ctx, v, u, secondFactorDone, store.SignInPassword, ip, userAgent)
+}
+
+// BeginBadge signs the visitor in as u after a badge and PIN (Badges.SignIn):
+// a session with no second factor due, marked as a badge sign-in so it ends
+// after BadgeIdle.
+func (m *Sessions) BeginBadge(ctx context.Context, v *Visit, u *store.User, ip, userAgent string) error {
+	return m.begin(ctx, v, u, true, store.SignInBadge, ip, userAgent)
+}
+
+func (m *Sessions) begin(ctx context.Context, v *Visit, u *store.User, secondFactorDone bool, method, ip, userAgent string) error {
 	now := m.opt.Now()
 	token := NewToken()
 	if len(userAgent) > 300 {
 		userAgent = userAgent[:300]
 	}
 	rec := &store.Session{ID: HashToken(token), UserID: u.ID, CreatedAt: now, LastSeenAt: now,
-		SecondFactorDone: secondFactorDone, IP: ip, UserAgent: userAgent}
+		SecondFactorDone: secondFactorDone, IP: ip, UserAgent: userAgent, Method: method}
 	if err := m.st.CreateSession(ctx, rec); err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -273,13 +315,18 @@ func (m *Sessions) Begin(ctx context.Context, v *Visit, u *store.User, secondFac
 }
 
 // CompleteSecondFactor records that the session passed its second factor.
-// The session ID is renewed as well: a privilege change gets a new ID.
+// The session ID is renewed as well: a privilege change gets a new ID. The
+// new session keeps the old one's sign-in method (a badge session that
+// enrols a second factor still ends after the badge idle time).
 func (m *Sessions) CompleteSecondFactor(ctx context.Context, v *Visit, ip, userAgent string) error {
 	if v.Session == nil {
 		return errors.New("no session")
 	}
-	old := v.Session.ID
-	if err := m.Begin(ctx, v, v.User, true, ip, userAgent); err != nil {
+	old, method := v.Session.ID, v.Session.Method
+	if method == "" {
+		method = store.SignInPassword
+	}
+	if err := m.begin(ctx, v, v.User, true, method, ip, userAgent); err != nil {
 		return err
 	}
 	return m.st.RevokeSession(ctx, old, m.opt.Now())

@@ -35,6 +35,11 @@ const (
 	// StepUp counts wrong passwords re-entered by a signed-in user (the
 	// secret word, the current password on a password change), per user.
 	StepUp Scope = "stepup"
+	// Badge counts failed badge sign-ins (a wrong PIN, an unknown badge),
+	// per badge (a key derived from the scanned code, whether or not such a
+	// badge exists) and per address, like passwords at SignIn but on their
+	// own: a right password does not clear PIN failures.
+	Badge Scope = "badge"
 )
 
 // Limit is a scope's policy: how many failures the window allows.
@@ -82,12 +87,16 @@ type Throttle struct {
 	st     ThrottleStore
 	now    func() time.Time
 	Limits map[Scope]Limit
+	// OnLocked, when set, hears of every attempt refused because of a
+	// lock, for metrics.
+	OnLocked func(Lock)
 }
 
 // NewThrottle builds a throttle with the limits documented in the README:
 // per 15 minutes, 5 wrong passwords per account and 50 per address at
 // sign-in, 5 wrong codes per user at the second factor, 5 wrong passwords
-// per user at a step-up.
+// per user at a step-up, 5 failed badge sign-ins per badge and 50 per
+// address.
 func NewThrottle(st ThrottleStore, now func() time.Time) *Throttle {
 	if now == nil {
 		now = time.Now
@@ -96,6 +105,7 @@ func NewThrottle(st ThrottleStore, now func() time.Time) *Throttle {
 		SignIn:       {PerAccount: 5, PerAddress: 50, Window: 15 * time.Minute},
 		SecondFactor: {PerAccount: 5, Window: 15 * time.Minute},
 		StepUp:       {PerAccount: 5, Window: 15 * time.Minute},
+		Badge:        {PerAccount: 5, PerAddress: 50, Window: 15 * time.Minute},
 	}}
 }
 
@@ -158,7 +168,11 @@ func (t *Throttle) Claim(ctx context.Context, scope Scope, account, ip string) (
 		return nil, fmt.Errorf("auth: throttle %s: %w", scope, err)
 	}
 	if !c.Granted {
-		return nil, &ThrottledError{Lock{Scope: scope, By: lockedBy(c.Full), Until: c.Oldest[c.Full].Add(limit.Window)}}
+		lock := Lock{Scope: scope, By: lockedBy(c.Full), Until: c.Oldest[c.Full].Add(limit.Window)}
+		if t.OnLocked != nil {
+			t.OnLocked(lock)
+		}
+		return nil, &ThrottledError{lock}
 	}
 	return &Attempt{t: t, scope: scope, limit: limit, account: keys[0].Key, claim: c, keys: keys}, nil
 }

@@ -42,6 +42,10 @@ type Config struct {
 	// ShiftSessionIdle is the idle lifetime for the fulfilment role, so a
 	// break on the warehouse floor does not sign the packer out.
 	ShiftSessionIdle time.Duration
+	// BadgeIdle is the idle lifetime of a badge sign-in, so a shared phone
+	// put down on the floor signs its person out; it never lengthens the
+	// role's idle lifetime.
+	BadgeIdle time.Duration
 
 	APIURL      string
 	APIUsername string
@@ -145,6 +149,8 @@ var settings = []setting{
 		set: dur(func(c *Config) *time.Duration { return &c.ShiftSessionMax })},
 	{flag: "shift-session-idle", env: "BACKOFFICE_SHIFT_SESSION_IDLE", def: "1h", help: "idle session lifetime for the fulfilment role (a break on the floor)",
 		set: dur(func(c *Config) *time.Duration { return &c.ShiftSessionIdle })},
+	{flag: "badge-idle", env: "BACKOFFICE_BADGE_IDLE", def: "15m", help: "idle lifetime of a badge sign-in on a shared phone (never longer than the role's idle lifetime)",
+		set: dur(func(c *Config) *time.Duration { return &c.BadgeIdle })},
 	{flag: "api-url", env: "TCO_API_URL", help: "Admin API base, e.g. https://www.2checkout.com/api (empty: the offline sandbox)",
 		set: str(func(c *Config) *string { return &c.APIURL })},
 	{flag: "api-username", env: "TCO_API_USERNAME", help: "API username; in sandbox mode, the username the sandbox accepts (empty: generated)",

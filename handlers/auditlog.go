@@ -53,8 +53,10 @@ func (h *auditHandler) parse(c echo.Context) (auditQuery, store.AuditFilter, map
 	q := auditQuery{actor: c.QueryParam("actor"), action: c.QueryParam("action"), from: c.QueryParam("from"), to: c.QueryParam("to")}
 	errs := map[string]string{}
 	f := store.AuditFilter{Actor: q.actor, Action: q.action, Limit: auditPageSize}
+	// A day is the team's day, as every time on the page is shown in it.
+	zone := requestOf(c).Zone()
 	if q.from != "" {
-		t, err := time.Parse("2006-01-02", q.from)
+		t, err := time.ParseInLocation("2006-01-02", q.from, zone)
 		if err != nil {
 			errs["from"] = "Enter a date as YYYY-MM-DD."
 		} else {
@@ -62,7 +64,7 @@ func (h *auditHandler) parse(c echo.Context) (auditQuery, store.AuditFilter, map
 		}
 	}
 	if q.to != "" {
-		t, err := time.Parse("2006-01-02", q.to)
+		t, err := time.ParseInLocation("2006-01-02", q.to, zone)
 		if err != nil {
 			errs["to"] = "Enter a date as YYYY-MM-DD."
 		} else {
@@ -133,7 +135,7 @@ func (h *auditHandler) options(ctx context.Context, q auditQuery) (actions, peop
 	}
 	actions = append(actions, components.Option{Value: "", Label: "All actions"})
 	for _, a := range names {
-		actions = append(actions, components.Option{Value: a, Label: a, Selected: a == q.action})
+		actions = append(actions, components.Option{Value: a, Label: auditActionLabel(a), Selected: a == q.action})
 	}
 	users, err := h.users.ListUsers(ctx)
 	if err != nil {

@@ -62,3 +62,33 @@ func TestAuditWordsOnEveryPage(t *testing.T) {
 		t.Errorf("CSV head %q, newest row %q", head, recs[1])
 	}
 }
+
+// TestAuditFiltersSpeakTheTeamsLanguage: the action menu names actions in
+// words, and a date filter means the team's day, not UTC's.
+func TestAuditFiltersSpeakTheTeamsLanguage(t *testing.T) {
+	hst := time.FixedZone("HST", -10*3600)
+	h := newHarness(t, func(c *config.Config) { c.TimeZone = hst })
+	admin, _ := h.signedInAs("admin")
+	carl, _, _ := h.addUser("carl@example.com", "fulfilment", false)
+	if resp := admin.post("/users/"+itoa(carl.ID)+"/disable", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("disable: %d", resp.StatusCode)
+	}
+	admin.get("/audit")
+	if got := strings.TrimSpace(dom(admin.body).Find(`select[name="action"] option[value="users.disable"]`).Text()); got != "Team member disabled" {
+		t.Errorf("action menu names users.disable %q", got)
+	}
+	// 09:00 UTC on 20 November is 23:00 on the 19th in Honolulu.
+	local := h.clock.Now().In(hst).Format("2006-01-02")
+	utc := h.clock.Now().UTC().Format("2006-01-02")
+	if local == utc {
+		t.Fatal("the test clock no longer straddles midnight between the zones")
+	}
+	admin.get("/audit?action=users.disable&from=" + local + "&to=" + local)
+	if n := dom(admin.body).Find(`#audit-results tbody tr`).Length(); n != 1 {
+		t.Errorf("the team's day %s lists %d disables, want 1", local, n)
+	}
+	admin.get("/audit?action=users.disable&from=" + utc + "&to=" + utc)
+	if n := dom(admin.body).Find(`#audit-results tbody tr`).Length(); n != 0 {
+		t.Errorf("the team's day %s lists %d disables made the day before, want 0", utc, n)
+	}
+}

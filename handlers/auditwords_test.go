@@ -142,6 +142,16 @@ func TestAuditSentenceEveryAction(t *testing.T) {
 		{store.AuditEntry{Actor: "anonymous", Action: "setup.refused", Outcome: OutcomeDenied},
 			"An attempt to create the first admin account was refused."},
 		{with(ana, "setup.admin_created", "user:1", "{}", ""), "Ana created the first admin account."},
+		{with(ana, "me.badge.set", "user:1", ScrubParams(url.Values{"replaced": {"0"}}), ""), "Ana set up a sign-in badge."},
+		{with(ana, "me.badge.set", "user:1", ScrubParams(url.Values{"replaced": {"1"}}), ""), "Ana changed their sign-in badge and PIN."},
+		{with(ana, "me.badge.remove", "user:1", "", ""), "Ana removed their sign-in badge."},
+		{with(ana, "login.badge", "", "", ""), "Ana signed in with their badge."},
+		{store.AuditEntry{Actor: "anonymous", Action: "login.badge.failed", Outcome: OutcomeFailed, Detail: "unknown badge"},
+			"A badge sign-in was refused."},
+		{store.AuditEntry{UserID: 1, Actor: "ana@example.com", Action: "login.badge.failed", Outcome: OutcomeFailed, Detail: "wrong PIN"},
+			"A badge sign-in as Ana was refused."},
+		{store.AuditEntry{Actor: "anonymous", Action: "login.badge.locked", Outcome: OutcomeDenied}, "Badge sign-ins were locked after too many refusals."},
+		{store.AuditEntry{Actor: "ana@example.com", Action: "login.badge.locked", Outcome: OutcomeDenied}, "Badge sign-ins as Ana were locked after too many refusals."},
 		{store.AuditEntry{Actor: "system", Action: "users.disable", Target: "user:3", Outcome: OutcomeOK, Detail: "disabled from the command line"},
 			"The panel disabled Carl's account."},
 	}
@@ -214,15 +224,22 @@ func TestAuditWordsCoverRecordedActions(t *testing.T) {
 	if len(found) < 40 {
 		t.Fatalf("found only %d recorded actions; the pattern no longer matches the code", len(found))
 	}
-	var missing []string
+	var missing, unlabelled []string
 	for a := range found {
 		if auditDeeds[a] == nil {
 			missing = append(missing, a)
 		}
+		if auditActionLabels[a] == "" {
+			unlabelled = append(unlabelled, a)
+		}
 	}
 	sort.Strings(missing)
+	sort.Strings(unlabelled)
 	if len(missing) > 0 {
 		t.Errorf("actions recorded without words in auditDeeds: %v", missing)
+	}
+	if len(unlabelled) > 0 {
+		t.Errorf("actions recorded without a name in the audit filter (auditActionLabels): %v", unlabelled)
 	}
 }
 

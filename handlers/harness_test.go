@@ -171,15 +171,18 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 		t.Cleanup(proxy.Close)
 		panelURL = proxy.URL
 	}
+	// Wired as serve wires it: the client reports its calls to /metrics.
+	metrics := handlers.NewMetrics()
 	api, err := apiclient.New(panelURL+"/api", apiUser, apiPass,
-		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond)}, clientOpts...)...)
+		append([]apiclient.ClientOption{apiclient.WithRetry(2, time.Millisecond, 5*time.Millisecond),
+			apiclient.WithObserver(metrics.ObserveCall)}, clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	key := "test-session-key-0123456789-abcdefghijklmnop"
 	sessions, err := auth.NewSessions(h.st, auth.SessionOptions{Keys: []string{key}, Idle: cfg.SessionIdle, Max: cfg.SessionMax,
-		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, Now: h.clock.Now})
+		ShiftMax: cfg.ShiftSessionMax, ShiftIdle: cfg.ShiftSessionIdle, BadgeIdle: cfg.BadgeIdle, Passive: handlers.PassiveRequest, Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +191,7 @@ func buildHarness(t testing.TB, wrap func(*sandbox.Sandbox) http.Handler, client
 		t.Fatal(err)
 	}
 	h.srv, err = handlers.New(handlers.Deps{Config: cfg, Store: h.st, API: api, Assets: assets, Sessions: sessions,
-		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st)})
+		Hasher: h.hasher, Logger: log, Now: h.clock.Now, SetupToken: handlers.NewSetupToken(h.st), Metrics: metrics, BadgeKeys: []string{key}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,14 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"backoffice/apiclient"
 )
@@ -30,7 +26,7 @@ type healthHandler struct {
 	// breaker reports the client's circuit breaker; nil: none.
 	breaker      func() apiclient.BreakerStatus
 	metricsToken string
-	metrics      *metrics
+	metrics      *Metrics
 
 	mu         sync.Mutex
 	upstream   string
@@ -92,55 +88,4 @@ func (h *healthHandler) metricsHandler(c echo.Context) error {
 	}
 	h.metrics.handler.ServeHTTP(c.Response(), c.Request())
 	return nil
-}
-
-// metrics holds the panel's Prometheus collectors in a registry of its own.
-type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	handler  http.Handler
-	// reg is the registry the handler serves: files adding metrics of their
-	// own register them here.
-	reg *prometheus.Registry
-}
-
-func newMetrics() *metrics {
-	reg := prometheus.NewRegistry()
-	m := &metrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "backoffice_http_requests_total", Help: "HTTP requests by route and status.",
-		}, []string{"method", "route", "status"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "backoffice_http_request_duration_seconds", Help: "Time to answer HTTP requests.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
-		}, []string{"method", "route"}),
-	}
-	m.reg = reg
-	reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{DisableCompression: true}) // the gzip middleware compresses
-	return m
-}
-
-// observe records each request under its route pattern, never its raw path,
-// so ids in URLs cannot blow up the number of series.
-func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
-		status := c.Response().Status
-		if err != nil {
-			if he, ok := err.(*echo.HTTPError); ok {
-				status = he.Code
-			} else {
-				status = http.StatusInternalServerError
-			}
-		}
-		m.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
-		m.duration.WithLabelValues(c.Request().Method, route).Observe(time.Since(start).Seconds())
-		return err
-	}
 }

@@ -33,7 +33,7 @@ type insHandler struct {
 	rcv     *ins.Receiver
 	token   string // BACKOFFICE_INS_PATH_TOKEN; "" when messages come to /ins
 	audit   *Auditor
-	metrics *insMetrics
+	metrics *Metrics
 	web     *web
 }
 
@@ -46,7 +46,7 @@ func (h *insHandler) limited(next echo.HandlerFunc) echo.HandlerFunc {
 			Rate: insRate, Burst: insBurst, ExpiresIn: 3 * time.Minute}),
 		IdentifierExtractor: func(c echo.Context) (string, error) { return c.RealIP(), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			h.metrics.count(insLimited, "")
+			h.metrics.insMessage(insLimited, "")
 			c.Response().Header().Set("Retry-After", "10")
 			return c.String(http.StatusTooManyRequests, "too many messages from this address: retry later\n")
 		},
@@ -74,7 +74,7 @@ func (h *insHandler) receiveToken(c echo.Context) error {
 }
 
 func (h *insHandler) notFound(c echo.Context) error {
-	h.metrics.count(insWrongPath, "")
+	h.metrics.insMessage(insWrongPath, "")
 	return c.String(http.StatusNotFound, "not found\n")
 }
 
@@ -88,7 +88,7 @@ func (h *insHandler) take(c echo.Context) error {
 	var refused *ins.RefusedError
 	switch {
 	case errors.As(err, &refused):
-		h.metrics.count(insRefused, string(refused.Reason))
+		h.metrics.insMessage(insRefused, string(refused.Reason))
 		h.web.log.Warn("INS message refused", "request_id", rq.ID, "ip", rq.IP, "reason", string(refused.Reason),
 			"detail", refused.Detail)
 		if refused.Status() == http.StatusForbidden {
@@ -99,18 +99,18 @@ func (h *insHandler) take(c echo.Context) error {
 		}
 		return c.String(refused.Status(), "refused: "+refused.Detail+"\n")
 	case errors.Is(err, ins.ErrUnavailable):
-		h.metrics.count(insUnavailable, "")
+		h.metrics.insMessage(insUnavailable, "")
 		h.web.log.Error("INS message not checked: the secret word could not be read", "request_id", rq.ID, "error", err)
 		c.Response().Header().Set("Retry-After", "60")
 		return c.String(http.StatusServiceUnavailable, "cannot check messages now: retry later\n")
 	case err != nil:
-		h.metrics.count(insFailed, "")
+		h.metrics.insMessage(insFailed, "")
 		h.web.log.Error("INS message not stored", "request_id", rq.ID, "error", err)
 		return c.String(http.StatusInternalServerError, "not stored: retry later\n")
 	case receipt.Duplicate:
-		h.metrics.count(insDuplicate, "")
+		h.metrics.insMessage(insDuplicate, "")
 	default:
-		h.metrics.count(insAccepted, "")
+		h.metrics.insMessage(insAccepted, "")
 		h.web.log.Info("INS message stored", "request_id", rq.ID, "message_id", receipt.MessageID,
 			"type", receipt.Type, "sale_id", receipt.SaleID)
 	}

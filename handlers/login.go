@@ -43,6 +43,10 @@ type loginHandler struct {
 	throttle *auth.Throttle
 	audit    *Auditor
 	now      func() time.Time
+	// badges is nil when badge sign-in is off; shifts follows the shifts of
+	// those who work them.
+	badges *auth.Badges
+	shifts shiftStore
 }
 
 // loginFailed is the one message for every failed sign-in: an unknown
@@ -55,7 +59,7 @@ func (h *loginHandler) form(c echo.Context) error {
 		return redirect(c, SafeNext(c.QueryParam("next")))
 	}
 	vis := visitOf(c)
-	view := signin.Login{Action: h.paths.Login(), CSRF: vis.CSRF, Next: SafeNext(c.QueryParam("next"))}
+	view := h.loginView(c, SafeNext(c.QueryParam("next")))
 	if vis.Ended == "expired" {
 		view.Notice = "Your session has expired. Please sign in again."
 	}
@@ -85,7 +89,8 @@ func (h *loginHandler) submit(c echo.Context) error {
 	if u == nil {
 		h.audit.RecordRepeatable(ctx, rq, AuditEntry{Action: "login.failed", Actor: email, Outcome: OutcomeFailed,
 			Params: url.Values{"email": {email}}, Detail: why})
-		view := signin.Login{Action: h.paths.Login(), CSRF: vis.CSRF, Email: email, Next: next, Error: loginFailed}
+		view := h.loginView(c, next)
+		view.Email, view.Error = email, loginFailed
 		s := h.shell(c, "Sign in")
 		s.Narrow = true
 		return h.renderShell(c, http.StatusUnauthorized, s, signin.LoginPage(view), nil)
@@ -102,6 +107,7 @@ func (h *loginHandler) submit(c echo.Context) error {
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
+	touchShift(ctx, h.shifts, u, h.now())
 	h.audit.Record(ctx, rq, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK})
 	return redirect(c, next)
 }
@@ -164,7 +170,8 @@ func (h *loginHandler) check(ctx context.Context, rq *request, email, password, 
 }
 
 // lockActions are the audit actions of a lock starting, by scope.
-var lockActions = map[auth.Scope]string{auth.SignIn: "login.locked", auth.SecondFactor: "login.2fa.locked", auth.StepUp: "stepup.locked"}
+var lockActions = map[auth.Scope]string{auth.SignIn: "login.locked", auth.SecondFactor: "login.2fa.locked", auth.StepUp: "stepup.locked",
+	auth.Badge: "login.badge.locked"}
 
 // auditLock records that a failure started a lock. A lock refuses further
 // attempts until it ends and changes nothing else: no session is ended, so
@@ -172,7 +179,8 @@ var lockActions = map[auth.Scope]string{auth.SignIn: "login.locked", auth.Second
 // anyone who knows an e-mail, so their entries are bounded like refused
 // sign-ins.
 func auditLock(ctx context.Context, audit *Auditor, rq *request, l *auth.Lock, actor string) {
-	what := map[auth.Scope]string{auth.SignIn: "wrong passwords", auth.SecondFactor: "wrong codes", auth.StepUp: "wrong passwords re-entered"}[l.Scope]
+	what := map[auth.Scope]string{auth.SignIn: "wrong passwords", auth.SecondFactor: "wrong codes", auth.StepUp: "wrong passwords re-entered",
+		auth.Badge: "failed badge sign-ins"}[l.Scope]
 	audit.RecordRepeatable(ctx, rq, AuditEntry{Action: lockActions[l.Scope], Actor: actor, Outcome: OutcomeDenied,
 		Detail: "too many " + what + " for this " + l.By + ": attempts refused until " + formatTime(l.Until) + "; no session was ended"})
 }
@@ -251,6 +259,7 @@ func (h *loginHandler) secondFactorSubmit(c echo.Context) error {
 	if err := h.users.SetLastLogin(ctx, u.ID, h.now()); err != nil {
 		return err
 	}
+	touchShift(ctx, h.shifts, u, h.now())
 	h.audit.Record(ctx, rq, AuditEntry{Action: "login", UserID: u.ID, Actor: u.Email, Outcome: OutcomeOK, Detail: "second factor: " + how})
 	if how == "recovery code" {
 		n, _ := h.users.CountRecoveryCodes(ctx, u.ID)

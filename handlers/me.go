@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"backoffice/auth"
 	"backoffice/form"
+	"backoffice/store"
 	mepage "backoffice/templates/pages/me"
 )
 
@@ -21,12 +23,17 @@ type meHandler struct {
 	audit    *Auditor
 	stepUp   stepUp
 	now      func() time.Time
+	// badges is nil when badge sign-in is off (no server keys given).
+	badges     *auth.Badges
+	badgeStore interface {
+		BadgeOf(ctx context.Context, userID int64) (*store.Badge, error)
+	}
 }
 
 // links are the addresses of one's own account pages.
 func (h *meHandler) links() mepage.Links {
 	return mepage.Links{Password: h.paths.MePassword(), SecondFactor: h.paths.MeSecondFactor(), Recovery: h.paths.MeRecovery(),
-		Sessions: h.paths.MeSessions(), EndOthers: h.paths.MeEndOthers()}
+		Sessions: h.paths.MeSessions(), EndOthers: h.paths.MeEndOthers(), Badge: h.paths.MeBadge(), BadgeRemove: h.paths.MeBadgeRemove()}
 }
 
 func (h *meHandler) show(c echo.Context) error {
@@ -37,6 +44,15 @@ func (h *meHandler) show(c echo.Context) error {
 	}
 	view := mepage.Profile{Name: v.User.Name, Email: v.User.Email, Role: v.Grants.Label(), TwoFactor: v.User.TOTPEnabled,
 		RecoveryLeft: n, LastLogin: requestOf(c).When(v.User.LastLoginAt), CSRF: requestOf(c).CSRF(), Links: h.links()}
+	// The badge tile is for those who may have one, and for anyone who
+	// still has one (so they can remove it).
+	if h.badges != nil {
+		has, err := h.badges.Has(c.Request().Context(), v.User.ID)
+		if err != nil {
+			return err
+		}
+		view.BadgeOffered, view.HasBadge = has || h.badges.Allowed(v.User) == nil, has
+	}
 	return h.render(c, http.StatusOK, "Your account", mepage.ProfilePage(view), nil)
 }
 
@@ -269,7 +285,8 @@ func (h *meHandler) sessionsList(c echo.Context) error {
 	view := mepage.Sessions{CSRF: requestOf(c).CSRF(), Links: h.links()}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, mepage.Session{ID: s.ID, Current: s.ID == v.Session.ID, EndURL: h.paths.MeEndSession(s.ID),
-			Created: requestOf(c).When(s.CreatedAt), LastSeen: requestOf(c).When(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
+			Created: requestOf(c).When(s.CreatedAt), LastSeen: requestOf(c).When(s.LastSeenAt), IP: s.IP, UserAgent: shortAgent(s.UserAgent),
+			Badge: s.Method == store.SignInBadge})
 	}
 	return h.render(c, http.StatusOK, "Your sessions", mepage.SessionsPage(view), nil)
 }

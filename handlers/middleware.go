@@ -127,6 +127,9 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if c.Request().URL.Path == "/healthz" || c.Request().URL.Path == "/readyz" || strings.HasPrefix(c.Request().URL.Path, "/static/") {
 				level = slog.LevelDebug
 			}
+			if !log.Enabled(c.Request().Context(), level) {
+				return nil // probes and assets, unlogged in production: no attributes built for nothing
+			}
 			path := c.Request().URL.Path
 			if c.Param("token") != "" {
 				path = c.Path() // a secret path segment (/ins/:token) stays out of the log

@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"backoffice/auth"
 	"backoffice/config"
+	"backoffice/handlers"
 	"backoffice/sandbox"
 )
 
@@ -126,5 +128,52 @@ func TestSessionKeyRotation(t *testing.T) {
 	}
 	if _, err := auth.NewSessions(h.st, opts("too-short")); err == nil {
 		t.Fatal("a short key was accepted")
+	}
+}
+
+// TestMetricsCountWhatThePanelDoes: after a page, a comment, the same
+// comment form sent again, a write 2Checkout refuses and a locked sign-in,
+// /metrics says so in the series the README and the dashboard use.
+func TestMetricsCountWhatThePanelDoes(t *testing.T) {
+	h := newHarness(t)
+	b, _ := h.signedInAs("support")
+	id := h.sb.SaleFixtures().WithComments
+	if st := b.get("/sales/" + id).Header.Get("Server-Timing"); !strings.HasPrefix(st, "upstream;dur=") || st == "upstream;dur=0.0" {
+		t.Errorf("sale page Server-Timing %q, want the time it waited for 2Checkout", st)
+	}
+	key := openSale(t, b, id, "comments")
+	form := url.Values{"comment": {"Parcel left with a neighbour"}, "_idem": {key}}
+	for range 2 {
+		if resp := b.post("/sales/"+id+"/comments", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("comment: %d", resp.StatusCode)
+		}
+	}
+	if resp := b.post("/sales/99999999/comments", url.Values{"comment": {"x"}, "_idem": {handlers.NewFormKey()}}); resp.StatusCode == http.StatusSeeOther {
+		t.Fatal("a comment on an unknown sale was accepted")
+	}
+	eve := h.browser()
+	eve.get("/login")
+	for range 6 {
+		eve.post("/login", url.Values{"email": {"eve@example.com"}, "password": {"guess"}})
+	}
+
+	b.get("/metrics")
+	for _, want := range []string{
+		`backoffice_upstream_calls_total{method="sales/detail_sale",outcome="ok"}`,
+		`backoffice_upstream_calls_total{method="sales/create_comment",outcome="ok"} 1`,
+		`backoffice_upstream_seconds_count{method="sales/create_comment",outcome="ok"} 1`,
+		`backoffice_upstream_connections_total`,
+		`backoffice_write_outcomes_total{action="sales.comment",outcome="ok"} 1`,
+		`backoffice_write_outcomes_total{action="sales.comment",outcome="failed"} 1`,
+		`backoffice_idempotency_hits_total{action="sales.comment",result="replayed"} 1`,
+		`backoffice_throttle_locked_total{by="account",scope="signin"} 1`,
+		`backoffice_upstream_breaker_open 0`,
+	} {
+		if !strings.Contains(b.body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(b.body, "eve@example.com") || strings.Contains(b.body, id) {
+		t.Error("/metrics names a person or a sale")
 	}
 }

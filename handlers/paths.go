@@ -45,6 +45,9 @@ func (p paths) MeSecondFactor() string { return p.to("me.2fa.form") }
 func (p paths) MeRecovery() string     { return p.to("me.2fa.recovery") }
 func (p paths) MeSessions() string     { return p.to("me.sessions") }
 func (p paths) MeEndOthers() string    { return p.to("me.sessions.end-others") }
+func (p paths) MeBadge() string        { return p.to("me.badge.form") }
+func (p paths) MeBadgeRemove() string  { return p.to("me.badge.remove") }
+func (p paths) LoginBadge() string     { return p.to("login.badge") }
 func (p paths) MeEndSession(sid string) string {
 	return p.to("me.sessions.end", sid)
 }

@@ -72,6 +72,14 @@ func (r *request) Now() time.Time { return r.clock() }
 // (formatTimeIn): every time a page shows goes through it.
 func (r *request) When(t time.Time) string { return formatTimeIn(t, r.zone) }
 
+// Zone is the team's time zone, where a day given as a date begins and ends.
+func (r *request) Zone() *time.Location {
+	if r.zone == nil {
+		return time.UTC
+	}
+	return r.zone
+}
+
 // requestOf returns the request value of c, building it on first use (when
 // the middleware that builds it did not run, e.g. the session failed to
 // load).

@@ -23,12 +23,19 @@ type route struct {
 // buildRoutes constructs every handler with its dependencies and lists every
 // route the panel serves, with the permission each needs next to it. Nothing
 // registers itself elsewhere.
-func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
+func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 	health := &healthHandler{st: d.Store, api: d.API, metricsToken: d.Config.MetricsToken, metrics: m}
 	if d.API != nil {
 		health.breaker = d.API.Breaker
+		m.watchBreaker(d.API.Breaker)
 	}
 	throttle := auth.NewThrottle(d.Store, d.Now)
+	throttle.OnLocked = m.throttleLocked
+	// Badge sign-in (issue 12, item 4): off without keys (New checked them).
+	var badges *auth.Badges
+	if len(d.BadgeKeys) > 0 {
+		badges, _ = newBadges(d, throttle)
+	}
 	up := stepUp{throttle: throttle, audit: audit, hasher: d.Hasher, users: d.Store}
 	// Issue 11: what the panel knows from 2Checkout's notifications (INS).
 	loc := d.Config.TimeZone
@@ -38,15 +45,16 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	ledger := ins.NewLedger(d.Store)
 	live := liveAPI{Client: d.API, ship: d.Queue.Shipping(d.API), ledger: ledger}
 	insH := &insHandler{rcv: ins.NewReceiver(d.Store, d.Verifier, ins.ReceiverOptions{Now: d.Now, Logger: d.Logger}),
-		token: d.Config.INSPathToken, audit: audit, metrics: m.insMetrics(), web: w}
+		token: d.Config.INSPathToken, audit: audit, metrics: m, web: w}
 	queue := &queueHandler{web: w, queue: d.Queue, loc: loc, live: d.Live}
 	settings := &settingsHandler{web: w, ledger: ledger, queue: d.Queue, baseURL: d.Config.BaseURL, token: d.Config.INSPathToken, loc: loc}
 
 	home := &homeHandler{web: w, api: d.API, audit: d.Store, team: d.Store, day: dayAtAGlance{ledger: ledger, loc: loc}}
 	login := &loginHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit,
-		throttle: throttle, now: d.Now}
+		throttle: throttle, now: d.Now, badges: badges, shifts: d.Store}
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
-	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now}
+	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now,
+		badges: badges, badgeStore: d.Store}
 	users := &usersHandler{web: w, users: d.Store, entries: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
@@ -54,7 +62,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 	if d.API != nil {
 		_, writeTimeout = d.API.Timeouts()
 	}
-	wr := newWriter(d.Store, audit, d.Logger, writeTimeout)
+	wr := newWriter(d.Store, audit, d.Logger, writeTimeout, m)
 	// The account's currency: every price, refund and payout is in it.
 	currency := &accountCurrency{api: d.API, now: d.Now}
 	products := &productsHandler{resource: resource[productsAPI]{w, wr, d.API}, catsTTL: time.Minute, currency: currency}
@@ -89,6 +97,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{post, "/setup", "setup.create", auth.Public, setup.create},
 		{get, "/login", "login.form", auth.Public, login.form},
 		{post, "/login", "login.submit", auth.Public, login.submit},
+		{post, "/login/badge", "login.badge", auth.Public, login.badgeSubmit},
 		{post, "/logout", "logout", auth.Public, login.logout},
 		{get, "/login/2fa", "login.2fa.form", permPasswordChecked, login.secondFactorForm},
 		{post, "/login/2fa", "login.2fa.submit", permPasswordChecked, login.secondFactorSubmit},
@@ -104,6 +113,9 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *metrics) []route {
 		{get, "/me/sessions", "me.sessions", auth.SignedIn, me.sessionsList},
 		{post, "/me/sessions/end-others", "me.sessions.end-others", auth.SignedIn, me.endOtherSessions},
 		{post, "/me/sessions/:sid/end", "me.sessions.end", auth.SignedIn, me.endSession},
+		{get, "/me/badge", "me.badge.form", auth.SignedIn, me.badgeForm},
+		{post, "/me/badge", "me.badge.set", auth.SignedIn, me.setBadge},
+		{post, "/me/badge/remove", "me.badge.remove", auth.SignedIn, me.removeBadge},
 
 		{get, "/products", "products.list", auth.ProductsView, products.list},
 		{get, "/products/new", "products.new", auth.ProductsEdit, products.newForm},

@@ -25,6 +25,7 @@ var routePermissions = map[string]string{
 	"POST /setup":               "public",
 	"GET /login":                "public",
 	"POST /login":               "public",
+	"POST /login/badge":         "public",
 	"POST /logout":              "public",
 	"GET /login/2fa":            "password-checked",
 	"POST /login/2fa":           "password-checked",
@@ -39,6 +40,9 @@ var routePermissions = map[string]string{
 	"GET /me/sessions":             "signed-in",
 	"POST /me/sessions/end-others": "signed-in",
 	"POST /me/sessions/:sid/end":   "signed-in",
+	"GET /me/badge":                "signed-in",
+	"POST /me/badge":               "signed-in",
+	"POST /me/badge/remove":        "signed-in",
 
 	"GET /products":             "products.view",
 	"GET /products/new":         "products.edit",

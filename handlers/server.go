@@ -42,10 +42,29 @@ type Deps struct {
 	Verifier *ins.Verifier
 	// Queue is the pick list; nil: one over Store.
 	Queue *pickqueue.Queue
+	// BadgeKeys are the server keys badge codes are looked up under (the
+	// session keys, newest first), for badge sign-in on shared phones;
+	// none: badge sign-in is off.
+	BadgeKeys []string
+	// Metrics is where the panel counts what it does; nil: a registry of
+	// its own. serve passes the one its API client reports calls to.
+	Metrics *Metrics
 	// Live ends when the server begins to shut down, and long-lived
 	// responses (the pick list's event stream) end with it; nil: never.
 	Live context.Context
 }
+
+// newBadges builds badge sign-in over the panel's throttle, so wrong PINs
+// count, lock and show in the metrics like wrong passwords.
+func newBadges(d Deps, th *auth.Throttle) (*auth.Badges, error) {
+	return auth.NewBadges(d.Store, d.Hasher, th, auth.BadgeOptions{Keys: d.BadgeKeys,
+		SecondFactorPolicy: string(d.Config.Require2FA), Now: d.Now})
+}
+
+// PassiveRequest reports whether a request is one a page makes on its own
+// rather than its person (the pick list's event stream reconnecting), for
+// auth.SessionOptions.Passive: it does not keep a badge session awake.
+func PassiveRequest(r *http.Request) bool { return wantsEventStream(r) }
 
 // Server is the built panel.
 type Server struct {
@@ -85,7 +104,10 @@ func New(d Deps) (*Server, error) {
 	https := func(r *http.Request) bool {
 		return r.TLS != nil || strings.HasPrefix(d.Config.BaseURL, "https://")
 	}
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Logger), m.observe, recoverPanics(d.Logger), securityHeaders(https))
 	e.Use(middleware.BodyLimit("1M"))
 	gz, err := compress(func(r *http.Request) bool {
@@ -99,6 +121,11 @@ func New(d Deps) (*Server, error) {
 	e.Use(gz)
 	e.Use(g.loadVisit, g.csrf)
 
+	if len(d.BadgeKeys) > 0 {
+		if _, err := newBadges(d, nil); err != nil {
+			return nil, err
+		}
+	}
 	w.paths = paths{e}
 	g.paths = w.paths
 	routes := buildRoutes(d, w, g, audit, m)

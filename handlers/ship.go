@@ -25,8 +25,14 @@ type shipStore interface {
 	RecordShipment(ctx context.Context, sh *store.Shipment) error
 	ShipmentsByTracking(ctx context.Context, tracking string) ([]store.Shipment, error)
 	ShipmentsByUserSince(ctx context.Context, userID int64, since time.Time, limit int) ([]store.Shipment, error)
+	CountShipmentsByUserSince(ctx context.Context, userID int64, since time.Time) (int, error)
 	IdempotentByKey(ctx context.Context, key string) (*store.IdemRecord, error)
+	shiftStore
 }
+
+// shiftShown is how many of the shift's parcels the screen lists, newest
+// first; the heading counts them all.
+const shiftShown = 50
 
 // shipHandler serves /ship: scan a sale number, scan a tracking number, next
 // parcel. Every scan either moves on or says in plain words what to do, and
@@ -65,10 +71,25 @@ func (h *shipHandler) base(c echo.Context) shippage.Screen {
 }
 
 func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error {
+	ctx := c.Request().Context()
 	v := viewerOf(c)
-	list, err := h.st.ShipmentsByUserSince(c.Request().Context(), v.User.ID, v.Session.CreatedAt, 50)
+	since, err := h.shiftStart(ctx, v.User.ID)
 	if err != nil {
 		return err
+	}
+	list, err := h.st.ShipmentsByUserSince(ctx, v.User.ID, since, shiftShown)
+	if err != nil {
+		return err
+	}
+	s.ShiftCount = len(list)
+	if len(list) == shiftShown {
+		if s.ShiftCount, err = h.st.CountShipmentsByUserSince(ctx, v.User.ID, since); err != nil {
+			return err
+		}
+	}
+	if v.Session.Method == store.SignInBadge {
+		s.IdleNote = "Signed in with your badge: this phone signs you out after " + roughly(h.sessions.IdleLimit(visitOf(c))) + " without use."
+		s.LogoutURL = h.paths.Logout()
 	}
 	for _, p := range list {
 		s.Shift = append(s.Shift, shippage.Parcel{At: p.At.UTC().Format("15:04"), SaleID: p.SaleID, Tracking: p.TrackingNumber, Customer: p.Customer})
@@ -85,6 +106,25 @@ func (h *shipHandler) show(c echo.Context, status int, s shippage.Screen) error 
 	shell.NoHistory = true
 	shell.Scripts = []string{h.assets.Path("ship.js")}
 	return h.renderShell(c, status, shell, shippage.Page(s), shippage.Body(s))
+}
+
+// shiftStart is when the person's shift began: their first sign-in or
+// parcel after a long pause, so the count goes on across the sign-ins of a
+// day on shared phones. Someone with no shift running (signed in before
+// shifts were kept, or back after a long pause without signing in again)
+// starts one now.
+func (h *shipHandler) shiftStart(ctx context.Context, userID int64) (time.Time, error) {
+	now := h.now()
+	sh, ok, err := h.st.CurrentShift(ctx, userID, now, store.DefaultShiftRule)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !ok {
+		if sh, err = h.st.TouchShift(ctx, userID, now, store.DefaultShiftRule); err != nil {
+			return time.Time{}, err
+		}
+	}
+	return sh.StartedAt, nil
 }
 
 // lookup reads the scanned sale and prepares its card, or says why it cannot

@@ -122,6 +122,7 @@ func (h *shipHandler) shipped(c echo.Context, s shippage.Screen, req ShipRequest
 			InvoiceID: req.InvoiceID, TrackingNumber: req.Tracking, Customer: customer, At: h.now()}); err != nil {
 			h.log.Error("record shipment", "request_id", RequestIDOf(c), "error", err)
 		}
+		touchShift(ctx, h.st, v.User, h.now())
 	}
 	title := "Shipped: sale " + req.SaleID
 	detail := "Tracking " + req.Tracking

@@ -22,7 +22,7 @@ import (
 func testPaths(t *testing.T) paths {
 	t.Helper()
 	e := echo.New()
-	for _, r := range buildRoutes(Deps{Config: &config.Config{}, Now: time.Now}, &web{}, &guard{}, nil, newMetrics()) {
+	for _, r := range buildRoutes(Deps{Config: &config.Config{}, Now: time.Now}, &web{}, &guard{}, nil, NewMetrics()) {
 		e.Add(r.method, r.path, r.handler).Name = r.name
 	}
 	p := paths{e}

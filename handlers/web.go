@@ -11,6 +11,7 @@ import (
 
 	"backoffice/auth"
 	"backoffice/static"
+	"backoffice/store"
 	"backoffice/templates/components"
 	"backoffice/templates/layout"
 )
@@ -76,6 +77,12 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 	rq := requestOf(c)
 	if v := rq.viewer; v != nil && v.Full {
 		s.User = &layout.User{Name: v.User.Name, Email: v.User.Email, Role: v.Grants.Label()}
+		if v.Session != nil && v.Session.Method == store.SignInBadge && w.sessions != nil {
+			// The server's clock starts at the last request it counted;
+			// a minute more covers its once-a-minute bookkeeping.
+			s.IdleSignOut = int((w.sessions.IdleLimit(visitOf(c)) + time.Minute) / time.Second)
+			s.IdleURL = w.paths.Login()
+		}
 		for _, n := range navItems {
 			if rq.Can(n.perm) {
 				href := w.paths.to(n.route)

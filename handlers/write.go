@@ -155,11 +155,12 @@ type writer struct {
 	// call, store.RecoverySlack the recording around it.
 	abandonAfter time.Duration
 	// poll is how often a repeat looks again at a write still running.
-	poll time.Duration
+	poll    time.Duration
+	metrics *Metrics
 }
 
-func newWriter(st writeStore, audit *Auditor, log *slog.Logger, writeTimeout time.Duration) *writer {
-	return &writer{st: st, audit: audit, log: log, abandonAfter: writeTimeout + store.RecoverySlack, poll: 50 * time.Millisecond}
+func newWriter(st writeStore, audit *Auditor, log *slog.Logger, writeTimeout time.Duration, m *Metrics) *writer {
+	return &writer{st: st, audit: audit, log: log, abandonAfter: writeTimeout + store.RecoverySlack, poll: 50 * time.Millisecond, metrics: m}
 }
 
 // Errors of the write path itself, shown as a message at the top of the form.
@@ -209,6 +210,7 @@ func (w *writer) Do(ctx context.Context, rq *request, wr Write) (Outcome, error)
 	callCtx := context.WithoutCancel(ctx)
 	id, callErr := wr.Send.call(callCtx)
 	out, res, detail := settled(id, callErr)
+	w.metrics.wrote(wr.Action, out.State)
 	b, _ := json.Marshal(res)
 	if err := w.st.FinishWrite(callCtx, wr.Key, out.State, string(b), detail, rq.Now()); err != nil {
 		// The call is made: the person must see its outcome, and the log
@@ -276,8 +278,10 @@ func (w *writer) repeat(ctx context.Context, rq *request, wr Write, sent url.Val
 	if rec.UserID != rq.User().ID || rec.Action != wr.Action || rec.ParamsHash != hash {
 		w.audit.Record(ctx, rq, AuditEntry{Action: wr.Action, Target: wr.Target, Outcome: OutcomeDenied, Params: sent,
 			Detail: "form key reused for a different change"})
+		w.metrics.idemHit(wr.Action, idemConflict)
 		return Outcome{}, errKeyConflict
 	}
+	w.metrics.idemHit(wr.Action, idemReplayed)
 	return w.answer(ctx, rq, rec)
 }
 
@@ -369,8 +373,10 @@ func (w *writer) Replay(ctx context.Context, rq *request, action, key string) (o
 	if posted := rq.postedHash(); rec.FormHash != "" && posted != rec.FormHash {
 		w.audit.Record(ctx, rq, AuditEntry{Action: action, Outcome: OutcomeDenied,
 			Detail: "form key reused for a different change"})
+		w.metrics.idemHit(action, idemConflict)
 		return Outcome{}, true, errKeyConflict
 	}
+	w.metrics.idemHit(action, idemReplayed)
 	out, err = w.answer(ctx, rq, rec)
 	return out, err == nil, err
 }

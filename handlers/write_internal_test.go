@@ -38,7 +38,7 @@ func newWriteRig(t *testing.T, writeTimeout time.Duration) *writeRig {
 	rq.viewer.User = u
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := &writeRig{st: st, rq: rq}
-	r.w = newWriter(st, NewAuditor(st, log, rq.clock, nil), log, writeTimeout)
+	r.w = newWriter(st, NewAuditor(st, log, rq.clock, nil), log, writeTimeout, NewMetrics())
 	return r
 }
 

@@ -57,6 +57,23 @@
       if (n && el.selectionStart === 0 && el.selectionEnd === n) el.setSelectionRange(n, n);
     } catch (e) { /* e-mail and number inputs have no selection */ }
   }
+  // A badge sign-in on a shared phone ends on the server after a while
+  // without use (BACKOFFICE_BADGE_IDLE). The page then leaves for the
+  // sign-in page by itself, so the next person finds the sign-in page, not
+  // the last one's screen. Only requests count, as on the server.
+  var idle = parseInt(document.body.getAttribute("data-idle-signout") || "", 10);
+  if (idle > 0) {
+    var idleTimer;
+    var rearm = function () {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(function () {
+        location.assign(document.body.getAttribute("data-idle-url") || "/login");
+      }, idle * 1000);
+    };
+    document.addEventListener("htmx:afterRequest", rearm);
+    rearm();
+  }
+
   document.addEventListener("htmx:afterSwap", function (ev) {
     var root = ev.detail.target || ev.detail.elt;
     autofocus(root);

@@ -28,6 +28,7 @@ func runFloorSuite(t *testing.T, open func(testing.TB) *store.Store) {
 		"Shifts":         testShifts,
 		"ShiftRace":      testShiftRace,
 		"ShiftShipments": testShiftShipments,
+		"SessionMethod":  testSessionMethod,
 	} {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
 	}
@@ -206,5 +207,31 @@ func testShiftShipments(t *testing.T, s *store.Store) {
 		if n, err := s.CountShipmentsByUserSince(ctx, a.ID, at(tc.since)); err != nil || n != tc.want {
 			t.Errorf("since %v: %d %v, want %d", tc.since, n, err, tc.want)
 		}
+	}
+}
+
+// testSessionMethod: a session remembers whether it was a badge sign-in
+// (migration 013); one stored without a method is a password sign-in.
+func testSessionMethod(t *testing.T, s *store.Store) {
+	ctx := t.Context()
+	u := mustUser(t, s, "a@example.com")
+	at := time.Date(2026, 3, 14, 8, 0, 0, 0, time.UTC)
+	for id, method := range map[string]string{"s-badge": store.SignInBadge, "s-password": store.SignInPassword, "s-old": ""} {
+		if err := s.CreateSession(ctx, &store.Session{ID: id, UserID: u.ID, CreatedAt: at, LastSeenAt: at, SecondFactorDone: true, Method: method}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, want := range map[string]string{"s-badge": store.SignInBadge, "s-password": store.SignInPassword, "s-old": store.SignInPassword} {
+		got, err := s.SessionByID(ctx, id)
+		if err != nil || got.Method != want {
+			t.Errorf("session %s: method %v %v, want %q", id, got, err, want)
+		}
+	}
+	list, err := s.ListUserSessions(ctx, u.ID)
+	if err != nil || len(list) != 3 {
+		t.Fatalf("list: %v %v", list, err)
+	}
+	if err := s.CreateSession(ctx, &store.Session{ID: "s-bad", UserID: u.ID, CreatedAt: at, LastSeenAt: at, Method: "magic"}); err == nil {
+		t.Error("a session with an unknown method was stored")
 	}
 }

@@ -22,16 +22,25 @@ type Session struct {
 
 	SecondFactorDone bool
 	IP, UserAgent    string
+	// Method is how the session was signed in: SignInPassword or
+	// SignInBadge ("" is stored as SignInPassword).
+	Method string
 }
 
-const sessionColumns = "id, user_id, created_at, last_seen_at, revoked_at, second_factor_done, ip, user_agent"
+// How a session was signed in (Session.Method).
+const (
+	SignInPassword = "password"
+	SignInBadge    = "badge"
+)
+
+const sessionColumns = "id, user_id, created_at, last_seen_at, revoked_at, second_factor_done, ip, user_agent, method"
 
 func scanSession(sc scanner) (*Session, error) {
 	var ss Session
 	var created, lastSeen int64
 	var revoked sql.NullInt64
 	if err := sc.Scan(&ss.ID, &ss.UserID, &created, &lastSeen, &revoked, &ss.SecondFactorDone,
-		&ss.IP, &ss.UserAgent); err != nil {
+		&ss.IP, &ss.UserAgent, &ss.Method); err != nil {
 		return nil, mapErr(err)
 	}
 	ss.CreatedAt = fromMicros(created)
@@ -46,11 +55,15 @@ func scanSession(sc scanner) (*Session, error) {
 // CreateSession stores a new session. An existing ID gives ErrConflict and an
 // unknown user ErrNotFound.
 func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
+	method := ss.Method
+	if method == "" {
+		method = SignInPassword
+	}
 	_, err := s.exec(ctx, s.db, `INSERT INTO sessions (id, user_id, created_at, last_seen_at, revoked_at,
-			second_factor_done, ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			second_factor_done, ip, user_agent, method)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ss.ID, ss.UserID, micros(ss.CreatedAt), micros(ss.LastSeenAt), nullMicros(ss.RevokedAt),
-		ss.SecondFactorDone, ss.IP, ss.UserAgent)
+		ss.SecondFactorDone, ss.IP, ss.UserAgent, method)
 	if err != nil {
 		return fmt.Errorf("store: create session for user %d: %w", ss.UserID, err)
 	}
@@ -60,15 +73,20 @@ func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
 // SessionByID returns the session, revoked or not (the caller checks
 // RevokedAt and its own timeouts), or ErrNotFound.
 func (s *Store) SessionByID(ctx context.Context, id string) (*Session, error) {
+	if ss, ok := s.auth.session(id); ok {
+		return ss, nil
+	}
 	ss, err := scanSession(s.queryRow(ctx, s.db, "SELECT "+sessionColumns+" FROM sessions WHERE id = ?", id))
 	if err != nil {
 		return nil, fmt.Errorf("store: session: %w", err)
 	}
+	s.auth.putSession(ss)
 	return ss, nil
 }
 
 // TouchSession records activity for the idle timeout; ErrNotFound if absent.
 func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error {
+	defer s.auth.dropSession(id)
 	n, err := s.exec(ctx, s.db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?", micros(at), id)
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
@@ -83,6 +101,7 @@ func (s *Store) TouchSession(ctx context.Context, id string, at time.Time) error
 // revoked session is treated as absent (ErrNotFound) so that it can never be
 // upgraded after logout.
 func (s *Store) MarkSessionSecondFactor(ctx context.Context, id string) error {
+	defer s.auth.dropSession(id)
 	n, err := s.exec(ctx, s.db, "UPDATE sessions SET second_factor_done = ? WHERE id = ? AND revoked_at IS NULL",
 		true, id)
 	if err != nil {
@@ -97,6 +116,7 @@ func (s *Store) MarkSessionSecondFactor(ctx context.Context, id string) error {
 // RevokeSession ends a session. Revoking it again is not an error and keeps
 // the first revocation time; an unknown ID gives ErrNotFound.
 func (s *Store) RevokeSession(ctx context.Context, id string, at time.Time) error {
+	defer s.auth.dropSession(id)
 	n, err := s.exec(ctx, s.db, "UPDATE sessions SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?",
 		micros(at), id)
 	if err != nil {
@@ -113,6 +133,7 @@ func (s *Store) RevokeSession(ctx context.Context, id string, at time.Time) erro
 func (s *Store) RevokeUserSessions(ctx context.Context, userID int64, exceptID string, at time.Time) (int, error) {
 	// Session IDs are never empty, so `id <> ''` keeps every session when
 	// no exception is wanted, and one statement serves both cases.
+	defer s.auth.dropSession("")
 	n, err := s.exec(ctx, s.db,
 		"UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id <> ?",
 		micros(at), userID, exceptID)
@@ -150,6 +171,7 @@ func (s *Store) ListUserSessions(ctx context.Context, userID int64) ([]Session, 
 // cutoff, and reports how many. Housekeeping calls it with now minus the
 // longest session lifetime.
 func (s *Store) DeleteSessionsBefore(ctx context.Context, lastSeenBefore time.Time) (int, error) {
+	defer s.auth.dropSession("")
 	n, err := s.exec(ctx, s.db, "DELETE FROM sessions WHERE last_seen_at < ?", micros(lastSeenBefore))
 	if err != nil {
 		return 0, fmt.Errorf("store: delete old sessions: %w", err)

@@ -76,6 +76,10 @@ type Store struct {
 	// of the change notices (notify.go); hub delivers them in process.
 	dsn string
 	hub *hub
+	// stmts holds prepared statements and auth caches the sessions and
+	// users read in the last second (SQLite only; nil for PostgreSQL).
+	stmts *stmtCache
+	auth  *authCache
 }
 
 // Open connects to the configured backend and checks the connection. It does
@@ -156,7 +160,7 @@ func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(0)
 	db.SetConnMaxLifetime(0)
-	s := &Store{db: db, backend: backendSQLite, wideRange: defaultWideRange, hub: newHub()}
+	s := &Store{db: db, backend: backendSQLite, wideRange: defaultWideRange, hub: newHub(), stmts: newStmtCache(db), auth: newAuthCache()}
 	if err := s.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -179,6 +183,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // the connection pool.
 func (s *Store) Close() error {
 	s.hub.shutdown()
+	if s.stmts != nil {
+		s.stmts.close()
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -226,7 +233,13 @@ type querier interface {
 }
 
 func (s *Store) exec(ctx context.Context, q querier, query string, args ...any) (int64, error) {
-	res, err := q.ExecContext(ctx, s.rebind(query), args...)
+	var res sql.Result
+	var err error
+	if st := s.prepared(ctx, q, query); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = q.ExecContext(ctx, s.rebind(query), args...)
+	}
 	if err != nil {
 		return 0, mapErr(err)
 	}
@@ -238,11 +251,20 @@ func (s *Store) exec(ctx context.Context, q querier, query string, args ...any) 
 }
 
 func (s *Store) queryRow(ctx context.Context, q querier, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return q.QueryRowContext(ctx, s.rebind(query), args...)
 }
 
 func (s *Store) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
-	rows, err := q.QueryContext(ctx, s.rebind(query), args...)
+	var rows *sql.Rows
+	var err error
+	if st := s.prepared(ctx, q, query); st != nil {
+		rows, err = st.QueryContext(ctx, args...)
+	} else {
+		rows, err = q.QueryContext(ctx, s.rebind(query), args...)
+	}
 	if err != nil {
 		return nil, mapErr(err)
 	}

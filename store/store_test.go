@@ -394,7 +394,7 @@ func testSessions(t *testing.T, _ newConfig, open func(t *testing.T) *store.Stor
 		t.Fatalf("SessionByID: %v", err)
 	}
 	want := store.Session{ID: "s1", UserID: u.ID, CreatedAt: at(0).Truncate(time.Microsecond),
-		LastSeenAt: at(0).Truncate(time.Microsecond), IP: "192.0.2.1", UserAgent: "Firefox"}
+		LastSeenAt: at(0).Truncate(time.Microsecond), IP: "192.0.2.1", UserAgent: "Firefox", Method: store.SignInPassword}
 	if *got != want {
 		t.Fatalf("SessionByID:\n got %+v\nwant %+v", *got, want)
 	}

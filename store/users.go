@@ -96,10 +96,14 @@ func (s *Store) CreateUser(ctx context.Context, u *User) error {
 
 // UserByID returns the user or ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	if u, ok := s.auth.user(id); ok {
+		return u, nil
+	}
 	u, err := scanUser(s.queryRow(ctx, s.db, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if err != nil {
 		return nil, fmt.Errorf("store: user %d: %w", id, err)
 	}
+	s.auth.putUser(u)
 	return u, nil
 }
 
@@ -149,6 +153,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 // totp_last_step: it only moves forward through UseTOTPStep, so saving a
 // stale copy of the user cannot re-open a used code. ErrNotFound if absent.
 func (s *Store) UpdateUser(ctx context.Context, u *User) error {
+	defer s.auth.dropUser(u.ID)
 	n, err := s.exec(ctx, s.db, `UPDATE users SET name = ?, role = ?, status = ?, password_hash = ?,
 			must_change_password = ?, totp_secret = ?, totp_enabled = ?, updated_at = ?
 		WHERE id = ?`,
@@ -165,6 +170,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 
 // SetLastLogin records a successful sign-in time; ErrNotFound if absent.
 func (s *Store) SetLastLogin(ctx context.Context, id int64, at time.Time) error {
+	defer s.auth.dropUser(id)
 	n, err := s.exec(ctx, s.db, "UPDATE users SET last_login_at = ? WHERE id = ?", nullMicros(at), id)
 	if err != nil {
 		return fmt.Errorf("store: set last login of user %d: %w", id, err)
@@ -180,6 +186,7 @@ func (s *Store) SetLastLogin(ctx context.Context, id int64, at time.Time) error 
 // racing with the same code cannot both win. It returns false when the step
 // (or a later one) was already used, ErrNotFound when the user is absent.
 func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	defer s.auth.dropUser(userID)
 	n, err := s.exec(ctx, s.db, "UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
 		step, userID, step)
 	if err != nil {

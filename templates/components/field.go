@@ -29,6 +29,9 @@ type Field struct {
 	MaxLength    int
 	Pattern      string
 	Placeholder  string
+	// Scan marks a field a barcode scanner types into (a badge code): no
+	// autocorrection, capitalisation or spell check, and Enter moves on.
+	Scan bool
 	// Focus marks the field to receive focus after the page or fragment loads.
 	Focus   bool
 	Options []Option // for selects

@@ -2,6 +2,8 @@
 // data it needs. Handlers fill a Shell; templates never see the request.
 package layout
 
+import "strconv"
+
 // Shell is everything the page frame needs: title, security tokens, asset
 // URLs, the signed-in person and the navigation they may use.
 type Shell struct {
@@ -26,6 +28,12 @@ type Shell struct {
 	// PrintCSS is the hashed URL of a print stylesheet the page needs (the
 	// packing slip), "" for none.
 	PrintCSS string
+	// IdleSignOut, for a badge sign-in on a shared phone, is how many
+	// seconds after its last request the page leaves for IdleURL (the
+	// sign-in page), once the server has surely ended the session, so the
+	// next person does not find the last one's screen; 0: never.
+	IdleSignOut int
+	IdleURL     string
 }
 
 // Assets are the content-hashed URLs of the static files the shell loads.
@@ -80,6 +88,13 @@ func FlashRole(kind string) string {
 		return "alert"
 	}
 	return "status"
+}
+
+func idleAttr(seconds int) string {
+	if seconds <= 0 {
+		return ""
+	}
+	return strconv.Itoa(seconds)
 }
 
 func historyAttr(off bool) string {

@@ -8,3 +8,5 @@ func plural(n int, word string) string {
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

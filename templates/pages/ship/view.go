@@ -19,7 +19,15 @@ type Screen struct {
 	// SaleError is shown next to the sale number field.
 	SaleError string
 	Card      *Card // the sale that was looked up, ready to ship
-	Shift     []Parcel
+	// Shift lists the latest of the parcels the person shipped this shift
+	// (across sign-ins); ShiftCount counts them all.
+	Shift      []Parcel
+	ShiftCount int
+	// IdleNote, for a badge sign-in, says when the phone signs out; the
+	// screen then offers to sign out at once (LogoutURL), for the next
+	// person on the shared phone.
+	IdleNote  string
+	LogoutURL string
 }
 
 // Result is the large banner: what just happened and what to do next.

@@ -10,6 +10,13 @@ type Login struct {
 	Next   string
 	Error  string // one message for every failure, so accounts cannot be probed
 	Notice string
+	// BadgeAction is where the badge form posts, "" when badge sign-in is
+	// off (the form is then left out); BadgeError is its message.
+	BadgeAction string
+	BadgeError  string
+	// Rescan, after a failed badge sign-in, marks the badge field to be
+	// scanned again (the page script focuses it for the scanner).
+	Rescan string
 }
 
 // SecondFactor is the code step of sign-in.
