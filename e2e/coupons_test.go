@@ -33,6 +33,7 @@ func TestCouponJourney(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			page := signInAs(t, b, p, "admin", js)
 			page.MustNavigate(p.URL + "/coupons").MustWaitLoad()
+			openFilters(page)
 
 			// Filter and sort the list: in place with htmx, by reloading
 			// without; the address follows either way.

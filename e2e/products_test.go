@@ -95,6 +95,7 @@ func TestProductCatalogueJourney(t *testing.T) {
 			// Find it with the list's filter: in place with htmx, as a plain
 			// GET without; either way the address carries the filter.
 			page.MustNavigate(p.URL + "/products").MustWaitLoad()
+			openFilters(page)
 			fill(page, "vendor_product_id", "E2E-TEAPOT")
 			if js {
 				page.MustElement(`main form.filters button[type=submit]`).MustClick()

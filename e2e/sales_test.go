@@ -60,6 +60,7 @@ func TestSupportFindsASaleAndComments(t *testing.T) {
 			p := startPanel(t, nil)
 			page := signInAs(t, b, p, "support", js)
 			page.MustNavigate(p.URL + "/sales").MustWaitLoad()
+			openFilters(page)
 			fill(page, "customer_name", fx.RepeatCustomer)
 			if js {
 				// htmx swaps the results in place and puts the search in the URL.
@@ -134,6 +135,7 @@ func TestFulfilmentShipsOneOfTwoInvoices(t *testing.T) {
 			p := startPanel(t, nil)
 			page := signInAs(t, b, p, "fulfilment", js)
 			page.MustNavigate(p.URL + "/sales").MustWaitLoad()
+			openFilters(page)
 			fill(page, "number", sale)
 			// Found by number: straight to the sale (an htmx redirect with JS).
 			submit(page, `#sales form button[type=submit]`)

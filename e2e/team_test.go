@@ -104,6 +104,7 @@ func TestFirstRunTeamJourney(t *testing.T) {
 		t.Errorf("the first entry's details lack its raw action: %q", raw)
 	}
 	// Filter by person with htmx: the URL follows, so it can be shared.
+	openFilters(admin)
 	admin.MustElement(`select[name=actor]`).MustSelect("Fred Floor (fred@example.com)")
 	admin.MustWaitStable()
 	deadline := time.Now().Add(5 * time.Second)

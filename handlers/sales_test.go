@@ -445,7 +445,12 @@ func TestSalePageShowsTheSale(t *testing.T) {
 	// Comments with author and time.
 	b.get("/sales/" + fx.WithComments)
 	c := saleOf(t, h, fx.WithComments).Comments[0]
-	if !strings.Contains(b.body, c.Username.Value+"</bdi> · "+c.Timestamp.Value) {
+	at, err := time.ParseInLocation("2006-01-02 15:04:05", c.Timestamp.Value, time.UTC)
+	if err != nil {
+		t.Fatalf("the sandbox's comment time %q: %v", c.Timestamp.Value, err)
+	}
+	// Shown like every other time on the page: in the team's zone, named.
+	if !strings.Contains(b.body, c.Username.Value+"</bdi> · "+at.Format("2 Jan 2006 15:04 MST")) {
 		t.Error("a comment's author and time are not shown")
 	}
 }

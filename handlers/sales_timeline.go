@@ -99,8 +99,12 @@ func buildTimeline(comments []salespage.Comment, events []store.INSEvent, action
 	}
 	var out []dated
 	for _, c := range comments {
-		at, _ := time.ParseInLocation(apiCommentLayout, c.At, time.UTC)
-		ev := salespage.Event{Kind: "comment", At: c.At, Title: "Comment", Who: c.Author, Text: c.Text}
+		at, err := time.ParseInLocation(apiCommentLayout, c.At, time.UTC)
+		shown := c.At // as 2Checkout wrote it, when it does not read as a time
+		if err == nil {
+			shown = formatTimeIn(at, loc)
+		}
+		ev := salespage.Event{Kind: "comment", At: shown, Title: "Comment", Who: c.Author, Text: c.Text}
 		if a := matchComment(acts, c.Text, at); a != nil {
 			a.used = true
 			ev.Who = who(a.e)
@@ -114,7 +118,7 @@ func buildTimeline(comments []salespage.Comment, events []store.INSEvent, action
 		if a.used {
 			continue
 		}
-		ev := salespage.Event{Kind: "panel", At: a.e.At.In(loc).Format(timelineLayout), Title: actionTitle(a.e.Action),
+		ev := salespage.Event{Kind: "panel", At: formatTimeIn(a.e.At, loc), Title: actionTitle(a.e.Action),
 			Who: who(a.e), Text: actionText(a), Bad: a.e.Outcome != OutcomeOK}
 		out = append(out, dated{a.e.At, ev})
 	}
@@ -128,10 +132,6 @@ func buildTimeline(comments []salespage.Comment, events []store.INSEvent, action
 	}
 	return list
 }
-
-// timelineLayout shows a moment with its zone, so nobody wonders whose
-// time it is.
-const timelineLayout = "2006-01-02 15:04:05 MST"
 
 // commentNear is how far apart a write and the comment it left may be
 // timed when no text ties them.
@@ -216,7 +216,7 @@ func actionTitle(action string) string {
 	if strings.HasPrefix(action, "sales.refund") {
 		return "Refund"
 	}
-	return action
+	return auditActionLabel(action)
 }
 
 // actionText says what an action did, and how it ended when not well.
@@ -247,7 +247,7 @@ func actionText(a *panelAct) string {
 
 // insEvent is one INS message as the timeline shows it.
 func insEvent(e store.INSEvent, loc *time.Location) salespage.Event {
-	ev := salespage.Event{Kind: "ins", At: e.At.In(loc).Format(timelineLayout), Who: "2Checkout (notification)"}
+	ev := salespage.Event{Kind: "ins", At: formatTimeIn(e.At, loc), Who: "2Checkout (notification)"}
 	switch e.Type {
 	case ins.OrderCreated:
 		ev.Title = "Order placed"

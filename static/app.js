@@ -50,12 +50,11 @@
       if (el.select) el.select();
       return;
     }
-    // Elsewhere the caret goes to the end, so typing adds to what is there;
-    // a field whose whole text is selected would be wiped by one keystroke.
+    // Never leave the whole text selected: a keystroke would wipe it.
     try {
       var n = el.value ? el.value.length : 0;
       if (n && el.selectionStart === 0 && el.selectionEnd === n) el.setSelectionRange(n, n);
-    } catch (e) { /* e-mail and number inputs have no selection */ }
+    } catch (e) { /* no selection on e-mail inputs */ }
   }
   // A badge sign-in on a shared phone ends on the server after a while
   // without use (BACKOFFICE_BADGE_IDLE). The page then leaves for the
@@ -83,11 +82,8 @@
     autofocus(document.querySelector("main"));
   }
 
-  // Text to keep (a secret word, recovery codes) comes with copy, download
-  // and print buttons (components.CopyActions). They are hidden in the
-  // markup and shown here when the browser can do what they say; without
-  // JavaScript the text is on the page to select. Nothing is sent anywhere:
-  // the download is a file made in the browser.
+  // Copy, download and print (components.CopyActions): hidden in the
+  // markup, shown when the browser can; the download is made here.
   function textOf(sel) {
     var el = document.querySelector(sel);
     if (!el) return "";

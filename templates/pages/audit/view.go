@@ -28,3 +28,9 @@ type List struct {
 	FirstURL string // back to the newest
 	CSVURL   string
 }
+
+// Filtering reports whether a filter is set or refused: the filter form is
+// then rendered unfolded on a phone.
+func (v List) Filtering() bool {
+	return v.Actor != "" || v.Action != "" || v.From != "" || v.To != "" || len(v.Errors) > 0
+}

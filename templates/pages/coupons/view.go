@@ -90,3 +90,17 @@ type Form struct {
 	Products []Pick
 	Errors   map[string]string
 }
+
+// Filtering reports whether a filter is set: the filter form is then
+// rendered unfolded on a phone.
+func (v List) Filtering() bool {
+	if v.Code != "" {
+		return true
+	}
+	for _, t := range v.Types {
+		if t.Selected && t.Value != "" {
+			return true
+		}
+	}
+	return false
+}

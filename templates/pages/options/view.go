@@ -90,3 +90,7 @@ type Form struct {
 	Done    []string
 	NotDone []string
 }
+
+// Filtering reports whether a filter is set: the filter form is then
+// rendered unfolded on a phone.
+func (v List) Filtering() bool { return v.Name != "" || v.Value != "" }

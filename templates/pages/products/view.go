@@ -143,3 +143,9 @@ func commissionTypes(selected string) []components.Option {
 		{Value: "amount", Label: "Fixed amount", Selected: selected == "amount"},
 	}
 }
+
+// Filtering reports whether a filter is set or refused: the filter form is
+// then rendered unfolded on a phone.
+func (v List) Filtering() bool {
+	return v.Name != "" || v.VendorProductID != "" || v.AssignedID != "" || len(v.Errors) > 0
+}

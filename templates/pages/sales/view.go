@@ -169,3 +169,9 @@ type Unknown struct {
 	ID, Message string
 	SaleURL     string
 }
+
+// Filtering reports whether a search is set or refused: the search form is
+// then rendered unfolded on a phone.
+func (v Search) Filtering() bool {
+	return v.Number != "" || v.Name != "" || v.Email != "" || v.Phone != "" || v.From != "" || v.To != "" || len(v.Errors) > 0
+}
