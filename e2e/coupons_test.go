@@ -55,6 +55,9 @@ func TestCouponJourney(t *testing.T) {
 			} else {
 				page.MustElement(`#cp-filters select[name=type]`).MustSelect("Product (chosen products)")
 				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
+				// The list's own order is descending (date added, newest
+				// first), so the order select says so until changed.
+				page.MustElement(`#cp-filters select[name=dir]`).MustSelect("Ascending")
 				submit(page, `#cp-filters button[type=submit]`)
 			}
 			if got := path(page); !strings.Contains(got, "type=product") || !strings.Contains(got, "sort=code") {

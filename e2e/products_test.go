@@ -34,6 +34,22 @@ func TestProductCatalogueJourney(t *testing.T) {
 			// Create, from the list's "New product" button.
 			page.MustNavigate(p.URL + "/products").MustWaitLoad()
 			submit(page, `main a[href="/products/new"]`)
+			// Weight and handling appear only once "This product is
+			// shipped" is ticked, with and without JavaScript (CSS :has).
+			shown := func() bool {
+				return page.MustEval(`() => document.querySelector("input[name=weight]").offsetParent !== null`).Bool()
+			}
+			if shown() {
+				t.Error("weight is shown before the box is ticked")
+			}
+			page.MustElement(`main input[name=tangible]`).MustClick()
+			if !shown() {
+				t.Error("weight is not shown once the box is ticked")
+			}
+			if page.MustEval(`() => document.querySelector(".when-note").offsetParent !== null`).Bool() {
+				t.Error("the 'applies only when' note shows in a browser that hides the fields")
+			}
+			page.MustElement(`main input[name=tangible]`).MustClick()
 			fill(page, "name", name)
 			fill(page, "price", "19.90")
 			fill(page, "vendor_product_id", "E2E-TEAPOT")

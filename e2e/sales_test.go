@@ -98,8 +98,12 @@ func TestSupportFindsASaleAndComments(t *testing.T) {
 			if got := path(page); !strings.HasPrefix(got, "/sales/"+sale) {
 				t.Fatalf("after commenting the page is %s", got)
 			}
-			if msg := text(page, "#flash"); !strings.Contains(msg, "Comment added to sale "+sale+".") {
-				t.Errorf("flash %q", msg)
+			// The confirmation is where the page lands: at the comments.
+			if hash := page.MustEval(`() => location.hash`).String(); hash != "#comments" {
+				t.Errorf("after commenting the page lands at %q", hash)
+			}
+			if msg := text(page, "#comments .flash"); !strings.Contains(msg, "Comment added to sale "+sale+".") {
+				t.Errorf("flash at the comments %q", msg)
 			}
 			if got := text(page, "ol.timeline li:last-child .note"); got != comment {
 				t.Errorf("the newest comment reads %q", got)

@@ -93,7 +93,7 @@ func (h *couponsHandler) today() string { return h.now().UTC().Format("2006-01-0
 
 func (h *couponsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
-	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}})
+	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}, defDesc: true})
 	code := textFilter(qv, "code")
 	typ := qv.Get("type")
 	if !slices.ContainsFunc(couponTypes, func(t struct{ value, label string }) bool { return t.value == typ }) {
@@ -152,7 +152,7 @@ func couponListView(rq *request, p paths, q listState, code, typ string, all []a
 	target := "#" + couponspage.ResultsID
 	v := couponspage.List{Path: p.Coupons(), NewURL: p.CouponNew(), Code: code, Types: couponTypeOptions(typ, true),
 		Sizes: q.SizeOptions(), Dirs: q.DirOptions(),
-		Sorts: q.SortOptions([2]string{"", "Newest first"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
+		Sorts: q.SortOptions([2]string{"", "Date added"}, [2]string{"code", "Code"}, [2]string{"type", "Type"},
 			[2]string{"expiry", "Expiry date"}, [2]string{"discount", "Discount"}),
 		CanEdit: rq.Can(auth.CouponsEdit), Pager: q.Pager(total, last, target)}
 	v.Heads = []components.SortHeader{q.Head("Code", "code", false, target), q.Head("Type", "type", false, target),
@@ -171,10 +171,12 @@ func couponListView(rq *request, p paths, q listState, code, typ string, all []a
 }
 
 // sortCoupons sorts by a column, the code breaking ties; without a column
-// the API's order (newest first) stays.
+// it is by date added: descending (the list's own order) keeps the API's
+// order, newest first, and ascending reverses it. "Sort by: Date added" and
+// "Order" then name one order together, never two that disagree.
 func sortCoupons(rows []apiclient.CouponSummary, col string, desc bool) {
 	if col == "" {
-		if desc {
+		if !desc {
 			slices.Reverse(rows)
 		}
 		return

@@ -125,7 +125,8 @@ func TestCouponListFilterSortAndPage(t *testing.T) {
 		{"type=product&sort=discount&dir=desc", "MUG_5OFF,HEADPHONES-20,TESTPERCENT,ALLPRODUCTS10"},
 		{"code=SHIP&sort=code", "FREESHIP50,SHIPFREE-JUNE"},
 		{"code=ship&sort=expiry&dir=desc", "FREESHIP50,SHIPFREE-JUNE"},
-		{"type=product&sort=&dir=desc", "HEADPHONES-20,MUG_5OFF,ALLPRODUCTS10,TESTPERCENT"},
+		{"type=product&sort=&dir=asc", "HEADPHONES-20,MUG_5OFF,ALLPRODUCTS10,TESTPERCENT"},
+		{"type=product&sort=&dir=desc", "TESTPERCENT,ALLPRODUCTS10,MUG_5OFF,HEADPHONES-20"},
 		{"type=shipping&sort=type", "FREESHIP50,SHIPFREE-JUNE"},
 		{"type=sale&sort=expiry", "APITEST002,SPRING_SALE,TENOFF,APIMODIFY002"},
 		{"code=nothing-like-this", ""},
@@ -167,8 +168,8 @@ func TestCouponListFilterSortAndPage(t *testing.T) {
 	if !strings.Contains(b.body, "Page 2 of 2") {
 		t.Error("page past the end not clamped")
 	}
-	if n := h.sb.Calls("list_coupons"); n != 13 {
-		t.Errorf("%d list_coupons calls for 13 pages", n)
+	if n := h.sb.Calls("list_coupons"); n != 14 {
+		t.Errorf("%d list_coupons calls for 14 pages", n)
 	}
 }
 

@@ -41,22 +41,30 @@ type homeHandler struct {
 }
 
 // homeTiles are the home page's task links: a route name, a hint and the
-// permission that shows the tile.
+// permission that shows the tile. A tile promises only what the role may
+// do: when the role also has more (editing), hint is the one that says so
+// and hintView the one for looking only.
 var homeTiles = []struct {
 	label, route, hint string
 	perm               auth.Permission
+	more               auth.Permission
+	hintView           string
 }{
-	{"Scan to ship", "ship.screen", "Scan a sale, scan the tracking number, next parcel.", auth.SalesShip},
-	{"Find a sale", "sales.list", "By number, customer, e-mail, phone or date.", auth.SalesView},
-	{"Products", "products.list", "Look up, create and edit products.", auth.ProductsView},
-	{"Options", "options.list", "Product options and their values.", auth.OptionsView},
-	{"Coupons", "coupons.list", "Discount codes and what they apply to.", auth.CouponsView},
-	{"Account", "account", "Contact and company details.", auth.AccountView},
-	{"Team", "users.list", "Add people, set roles, reset access.", auth.UsersManage},
-	{"Audit log", "audit", "Who did what, when.", auth.AuditView},
-	{"Refund approvals", "approvals.list", "Refund requests waiting for a second person.", auth.RefundsApprove},
-	{"Payouts", "payments", "What 2Checkout will pay you next, and has paid.", auth.PaymentsView},
-	{"Roles", "roles.list", "What each role may do; custom roles.", auth.UsersManage},
+	{"Scan to ship", "ship.screen", "Scan a sale, scan the tracking number, next parcel.", auth.SalesShip, "", ""},
+	{"Find a sale", "sales.list", "By number, customer, e-mail, phone or date.", auth.SalesView, "", ""},
+	{"Products", "products.list", "Look up, create and edit products.", auth.ProductsView,
+		auth.ProductsEdit, "Look up products, their prices and options."},
+	{"Options", "options.list", "Create and edit product options and their values.", auth.OptionsView,
+		auth.OptionsEdit, "Product options and their values."},
+	{"Coupons", "coupons.list", "Create and edit discount codes and what they apply to.", auth.CouponsView,
+		auth.CouponsEdit, "Discount codes and what they apply to."},
+	{"Account", "account", "Contact and company details; the INS secret word.", auth.AccountView,
+		auth.AccountSecret, "Contact and company details."},
+	{"Team", "users.list", "Add people, set roles, reset access.", auth.UsersManage, "", ""},
+	{"Audit log", "audit", "Who did what, when.", auth.AuditView, "", ""},
+	{"Refund approvals", "approvals.list", "Refund requests waiting for a second person.", auth.RefundsApprove, "", ""},
+	{"Payouts", "payments", "What 2Checkout will pay you next, and has paid.", auth.PaymentsView, "", ""},
+	{"Roles", "roles.list", "What each role may do; custom roles.", auth.UsersManage, "", ""},
 }
 
 // companyName reads the company name from the API, kept for five minutes so
@@ -92,9 +100,14 @@ func (h *homeHandler) show(c echo.Context) error {
 	}
 	view.Company = name
 	for _, t := range homeTiles {
-		if rq.Can(t.perm) {
-			view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: h.paths.to(t.route), Hint: t.hint})
+		if !rq.Can(t.perm) {
+			continue
 		}
+		hint := t.hint
+		if t.more != "" && !rq.Can(t.more) {
+			hint = t.hintView
+		}
+		view.Tiles = append(view.Tiles, homepage.Tile{Label: t.label, Href: h.paths.to(t.route), Hint: hint})
 	}
 	if view.Today, err = h.day.today(ctx, rq, h.paths); err != nil {
 		return err

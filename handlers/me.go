@@ -231,6 +231,9 @@ func (h *meHandler) replaceRecoveryCodes(c echo.Context, userID int64) ([]string
 func (h *meHandler) showRecoveryCodes(c echo.Context, codes []string) error {
 	s := h.shell(c, "Recovery codes")
 	s.NoHistory = true
+	// Printed, the page is the list of codes only (print.css hides the
+	// rest).
+	s.PrintCSS = h.assets.Path("print.css")
 	return h.renderShell(c, http.StatusOK, s, mepage.RecoveryCodesPage(mepage.RecoveryCodes{Codes: codes, Next: h.paths.Me()}), nil)
 }
 

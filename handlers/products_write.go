@@ -274,9 +274,6 @@ func (h *productsHandler) update(c echo.Context) error {
 // renderProductForm re-renders the form with the person's input, the
 // messages and a new form key.
 func (h *productsHandler) renderProductForm(c echo.Context, status int, id, title string, f productInput, ch productChoices, errs form.Errors) error {
-	if len(errs) > 0 && errs.Get("") == "" {
-		errs.Add("", "Some fields need fixing; see the messages below.")
-	}
 	view := productFormView(requestOf(c), h.paths, id, title, f, ch, errs)
 	return h.render(c, status, title, productspage.FormPage(view), nil)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"backoffice/htmx"
+	"backoffice/templates/components"
 	"backoffice/templates/layout"
 )
 
@@ -37,7 +38,7 @@ func (w *web) renderShell(c echo.Context, status int, s layout.Shell, page, frag
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := comp.Render(r.Context(), buf); err != nil {
+	if err := comp.Render(components.WithFocus(r.Context()), buf); err != nil {
 		return fmt.Errorf("render %s: %w", title(s), err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())

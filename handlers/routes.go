@@ -161,6 +161,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 		{post, "/users", "users.create", auth.UsersManage, users.create},
 		{get, "/users/:id", "users.show", auth.UsersManage, users.show},
 		{post, "/users/:id", "users.update", auth.UsersManage, users.update},
+		{get, "/users/:id/disable", "users.confirm-disabling", auth.UsersManage, users.confirmDisable},
 		{post, "/users/:id/disable", "users.disable", auth.UsersManage, users.disable},
 		{post, "/users/:id/enable", "users.enable", auth.UsersManage, users.enable},
 		{post, "/users/:id/reset-password", "users.reset-password", auth.UsersManage, users.resetPassword},

@@ -87,6 +87,7 @@ var routePermissions = map[string]string{
 	"POST /users":                    "users.manage",
 	"GET /users/:id":                 "users.manage",
 	"POST /users/:id":                "users.manage",
+	"GET /users/:id/disable":         "users.manage",
 	"POST /users/:id/disable":        "users.manage",
 	"POST /users/:id/enable":         "users.manage",
 	"POST /users/:id/reset-password": "users.manage",

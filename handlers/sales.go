@@ -139,5 +139,8 @@ func (h *salesHandler) renderSale(c echo.Context, status int, v salespage.Detail
 	if err := h.addLive(c, &v); err != nil {
 		return err
 	}
-	return h.renderPrivate(c, status, "Sale "+v.ID, salespage.DetailPage(v), nil)
+	s := h.shell(c, "Sale "+v.ID)
+	s.NoHistory = true
+	s.Flash, v.CommentsFlash = placed(s.Flash, "comments")
+	return h.renderShell(c, status, s, salespage.DetailPage(v), nil)
 }

@@ -53,7 +53,7 @@ func (h *salesHandler) comment(c echo.Context) error {
 		if f.CCCustomer {
 			msg += " A copy was e-mailed to the customer."
 		}
-		h.flash(c, "ok", msg)
+		h.flashAt(c, "ok", "comments", msg)
 		return redirect(c, h.paths.Sale(id)+"#comments")
 	}
 	if out.Unknown() {

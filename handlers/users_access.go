@@ -8,6 +8,7 @@ import (
 
 	"backoffice/auth"
 	"backoffice/store"
+	"backoffice/templates/components"
 )
 
 // lastActiveAdmin reports whether u is the only active admin left, who must
@@ -45,6 +46,35 @@ func (h *usersHandler) accessChange(c echo.Context, action string, change func(c
 		h.flash(c, "ok", msg)
 	}
 	return redirect(c, h.paths.User(itoa64(u.ID)))
+}
+
+// confirmDisable asks before disabling a member, like a delete asks:
+// nothing changes until its form is posted (disable).
+func (h *usersHandler) confirmDisable(c echo.Context) error {
+	u, err := h.member(c)
+	if err != nil {
+		return err
+	}
+	rq := requestOf(c)
+	if u.ID == rq.User().ID {
+		return echo.NewHTTPError(http.StatusForbidden, "You cannot do this to your own account.")
+	}
+	id := itoa64(u.ID)
+	if u.Status != "active" {
+		return redirect(c, h.paths.User(id))
+	}
+	list, err := h.users.ListUserSessions(c.Request().Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, "Disable "+u.Name, components.ConfirmPage(components.Confirm{
+		Question: "Disable " + u.Name + "?",
+		Facts: []components.Fact{{Label: "Name", Value: u.Name}, {Label: "E-mail", Value: u.Email},
+			{Label: "Active sessions", Value: itoa(len(list))}},
+		Consequence: "They can no longer sign in, and their sessions end at once (" + plural(len(list), "session") +
+			" open now). You can enable the account again later.",
+		Action: h.paths.UserDisable(id), Cancel: h.paths.User(id), Submit: "Disable account",
+		CSRF: rq.CSRF(), Key: NewFormKey()}), nil)
 }
 
 func (h *usersHandler) disable(c echo.Context) error {

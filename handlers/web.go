@@ -12,6 +12,7 @@ import (
 	"backoffice/auth"
 	"backoffice/static"
 	"backoffice/store"
+	"backoffice/templates/components"
 	"backoffice/templates/layout"
 )
 
@@ -69,7 +70,8 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 	if vis := visitOf(c); vis != nil {
 		s.CSRFToken = vis.CSRF
 		for _, f := range vis.TakeFlash() {
-			s.Flash = append(s.Flash, layout.Flash{Kind: f.Kind, Text: f.Text})
+			kind, at, _ := strings.Cut(f.Kind, "#")
+			s.Flash = append(s.Flash, layout.Flash{Kind: kind, Text: f.Text, At: at})
 		}
 	}
 	rq := requestOf(c)
@@ -97,7 +99,7 @@ func (w *web) renderFragment(c echo.Context, status int, comp templ.Component) e
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := comp.Render(c.Request().Context(), buf); err != nil {
+	if err := comp.Render(components.WithFocus(c.Request().Context()), buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
@@ -108,4 +110,26 @@ func (w *web) flash(c echo.Context, kind, text string) {
 	if vis := visitOf(c); vis != nil {
 		vis.AddFlash(kind, text)
 	}
+}
+
+// flashAt queues a message to be shown in the section with id at of the
+// next page (the redirect goes to "#"+at), so it is where the page lands:
+// "Comment added" at the comments. The place rides in the kind ("ok#comments")
+// so the cookie keeps its shape; a page without that section shows it at
+// the top like any other (placed takes it out for one that has it).
+func (w *web) flashAt(c echo.Context, kind, at, text string) {
+	w.flash(c, kind+"#"+at, text)
+}
+
+// placed splits the shell's flashes into those for the section at and the
+// rest.
+func placed(fs []layout.Flash, at string) (rest, here []layout.Flash) {
+	for _, f := range fs {
+		if f.At == at {
+			here = append(here, f)
+		} else {
+			rest = append(rest, f)
+		}
+	}
+	return rest, here
 }

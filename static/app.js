@@ -46,7 +46,15 @@
     var el = root.querySelector('[aria-invalid="true"]') || root.querySelector("[data-focus]");
     if (!el) return;
     el.focus();
-    if (el.select && el.closest(".ship")) el.select();
+    if (el.closest(".ship")) {
+      if (el.select) el.select();
+      return;
+    }
+    // Never leave the whole text selected: a keystroke would wipe it.
+    try {
+      var n = el.value ? el.value.length : 0;
+      if (n && el.selectionStart === 0 && el.selectionEnd === n) el.setSelectionRange(n, n);
+    } catch (e) { /* no selection on e-mail inputs */ }
   }
   // A badge sign-in on a shared phone ends on the server after a while
   // without use (BACKOFFICE_BADGE_IDLE). The page then leaves for the
@@ -65,8 +73,60 @@
     rearm();
   }
 
-  document.addEventListener("htmx:afterSwap", function (ev) { autofocus(ev.detail.target || ev.detail.elt); });
+  document.addEventListener("htmx:afterSwap", function (ev) {
+    var root = ev.detail.target || ev.detail.elt;
+    autofocus(root);
+    enhance(root);
+  });
   if (document.querySelector('main [aria-invalid="true"]')) {
     autofocus(document.querySelector("main"));
   }
+
+  // Copy, download and print (components.CopyActions): hidden in the
+  // markup, shown when the browser can; the download is made here.
+  function textOf(sel) {
+    var el = document.querySelector(sel);
+    if (!el) return "";
+    var items = el.querySelectorAll("li");
+    if (!items.length) return el.textContent.trim();
+    return Array.prototype.map.call(items, function (li) { return li.textContent.trim(); }).join("\n") + "\n";
+  }
+  function say(b, msg) {
+    var st = b.parentNode && b.parentNode.querySelector("[data-copy-status]");
+    if (st) st.textContent = msg;
+  }
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll("[data-copy]").forEach(function (b) {
+      if (navigator.clipboard && window.isSecureContext) b.hidden = false;
+    });
+    root.querySelectorAll("[data-download]").forEach(function (b) {
+      if (window.Blob && window.URL && URL.createObjectURL) b.hidden = false;
+    });
+    root.querySelectorAll("[data-print]").forEach(function (b) {
+      if (window.print) b.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("button[data-copy],button[data-download],button[data-print]");
+    if (!b) return;
+    if (b.hasAttribute("data-copy")) {
+      navigator.clipboard.writeText(textOf(b.getAttribute("data-copy"))).then(
+        function () { say(b, "Copied."); },
+        function () { say(b, "Could not copy; select the text and copy it instead."); });
+    } else if (b.hasAttribute("data-download")) {
+      var url = URL.createObjectURL(new Blob([textOf(b.getAttribute("data-download"))], { type: "text/plain" }));
+      var a = document.createElement("a");
+      a.href = url;
+      a.download = b.getAttribute("data-filename") || "download.txt";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+      say(b, "Downloaded " + a.download + ".");
+    } else {
+      window.print();
+    }
+  });
+  enhance(document);
 })();

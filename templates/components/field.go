@@ -2,6 +2,11 @@
 // form field, hidden form tokens, the pager and status badges.
 package components
 
+import (
+	"context"
+	"strconv"
+)
+
 // Field is one labelled form input with its hint and error. Every input of
 // every form is drawn from it, so labels, errors and ARIA are the same
 // everywhere.
@@ -72,3 +77,55 @@ func (f Field) describedBy() string {
 // FormKeyName is the form field that carries a write's idempotency key
 // (FormKey draws it; the write path reads it).
 const FormKeyName = "_idem"
+
+// focusKey holds, in a render's context, whether a field has already taken
+// the focus.
+type focusKey struct{}
+
+type focusClaim struct{ taken bool }
+
+// WithFocus starts a render in which only one field, the first that asks,
+// carries autofocus: the first invalid field, or else the one marked Focus.
+// A page with several invalid fields then focuses the first, as a browser
+// honours only one autofocus and the script (static/app.js) picks the first
+// too. The render helpers call it; a render without it marks every field
+// that asks.
+func WithFocus(ctx context.Context) context.Context {
+	return context.WithValue(ctx, focusKey{}, &focusClaim{})
+}
+
+// takesFocus reports whether this field gets autofocus: it is invalid or
+// marked Focus, and no field before it in this render took the focus.
+func (f Field) takesFocus(ctx context.Context) bool {
+	if f.Error == "" && !f.Focus {
+		return false
+	}
+	fc, _ := ctx.Value(focusKey{}).(*focusClaim)
+	if fc == nil {
+		return true
+	}
+	if fc.taken {
+		return false
+	}
+	fc.taken = true
+	return true
+}
+
+// fieldErrorCount is how many fields of errs have a message.
+func fieldErrorCount(errs map[string]string) int {
+	n := 0
+	for k, v := range errs {
+		if k != "" && v != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// fieldErrorText says how many fields need fixing.
+func fieldErrorText(n int) string {
+	if n == 1 {
+		return "1 field needs fixing; it is marked below."
+	}
+	return strconv.Itoa(n) + " fields need fixing; each is marked below."
+}

@@ -56,6 +56,9 @@ type NavItem struct {
 type Flash struct {
 	Kind string // "ok", "warn" or "error"
 	Text string
+	// At is the id of the section the message belongs to ("comments"), ""
+	// for the top of the page. A page that has the section draws it there.
+	At string
 }
 
 // HtmxConfig is htmx's configuration, read from a meta tag. It keeps htmx

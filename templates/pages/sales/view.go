@@ -2,7 +2,10 @@
 // "mark shipped" forms.
 package sales
 
-import "backoffice/templates/components"
+import (
+	"backoffice/templates/components"
+	"backoffice/templates/layout"
+)
 
 // RegionID is the element the search's htmx requests swap: the form and its
 // results together, as the form shows the search's own errors.
@@ -28,6 +31,17 @@ type Search struct {
 	Pager   components.Pager
 	// FirstURL leads back to page 1 when the page asked for is past the end.
 	FirstURL string
+}
+
+// Searched reports whether any search field is filled in: only then does
+// the form offer "Clear search".
+func (v Search) Searched() bool {
+	for _, f := range []string{v.Number, v.Name, v.Email, v.Phone, v.From, v.To} {
+		if f != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // Row is one sale of the results.
@@ -59,6 +73,9 @@ type Detail struct {
 	Ship *ShipForm
 	// Comment is nil when the viewer may not comment.
 	Comment *CommentForm
+	// CommentsFlash are the messages about the comments ("Comment added"),
+	// drawn in the comments section, where the page lands after adding one.
+	CommentsFlash []layout.Flash
 	// Issue 10: the card authorization notice, refunds and recurring
 	// billing; each nil when it does not apply.
 	Reauth        *Reauth
