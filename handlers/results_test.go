@@ -495,3 +495,23 @@ func TestHomeTilesPerRole(t *testing.T) {
 		})
 	}
 }
+
+// TestSignInFocus: on arrival nothing takes focus (a badge scan must not
+// land in the e-mail field); after a refused password the password field
+// does, with the e-mail kept.
+func TestSignInFocus(t *testing.T) {
+	h := newHarness(t)
+	b := h.browser()
+	b.get("/login")
+	if n := dom(b.body).Find("[autofocus]").Length(); n != 0 {
+		t.Errorf("%d fields take focus on arrival", n)
+	}
+	b.post("/login", url.Values{"email": {"ana@example.com"}, "password": {"wrong"}})
+	d := dom(b.body)
+	if name, _ := d.Find("[autofocus]").Attr("name"); name != "password" || d.Find("[autofocus]").Length() != 1 {
+		t.Errorf("after a refused password the focus is on %q", name)
+	}
+	if v, _ := d.Find(`input[name="email"]`).Attr("value"); v != "ana@example.com" {
+		t.Errorf("e-mail not kept: %q", v)
+	}
+}
