@@ -297,7 +297,8 @@ func TestTwoPanelsShareOneDatabase(t *testing.T) {
 		onB := c.signIn(c.b, panelclient.New(c.b.URL, nil), packer)
 		get(t, onB, "/ship", http.StatusOK)
 		id := userID(t, adminA, packer.email)
-		page := get(t, adminA, "/users/"+id, http.StatusOK)
+		// The member page links to a confirmation, whose form disables.
+		page := get(t, adminA, "/users/"+id+"/disable", http.StatusOK)
 		resp, err := adminA.Submit(ctx, form(t, page, `form[action="/users/`+id+`/disable"]`))
 		if err != nil {
 			t.Fatal(err)
