@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 
 	"backoffice/apiclient"
@@ -75,6 +76,20 @@ func visible(r rune) bool {
 
 // shown is API text for a page: t, or alt when t is blank, made inert.
 func shown(t apiclient.Text, alt string) string { return inert(t.Or(alt)) }
+
+// apiWhen shows a time the Admin API wrote ("2006-01-02 15:04:05", read
+// as UTC: the documentation gives no zone, and the sandbox writes UTC) in
+// the team's zone, named, like every other time in the panel; a date alone
+// stays a date, anything else is shown as sent.
+func apiWhen(t apiclient.Text, loc *time.Location, empty string) string {
+	if t.Blank() || strings.TrimSpace(t.Value) == "" {
+		return empty
+	}
+	if at, err := time.ParseInLocation(apiTimeLayout, t.Value, time.UTC); err == nil {
+		return formatTimeIn(at, loc)
+	}
+	return text(t)
+}
 
 // apiFlag reads the API's 1/0 flags (sometimes numbers, sometimes text).
 func apiFlag(t apiclient.Text) bool { return t.Value == "1" || t.Value == "true" }

@@ -92,3 +92,27 @@ func TestAuditFiltersSpeakTheTeamsLanguage(t *testing.T) {
 		t.Errorf("the team's day %s lists %d disables made the day before, want 0", utc, n)
 	}
 }
+
+// TestAPITimesInTheTeamsZone: the times 2Checkout writes (a sale placed, an
+// invoice placed) read like every other time: in the team's zone, named.
+func TestAPITimesInTheTeamsZone(t *testing.T) {
+	hst := time.FixedZone("HST", -10*3600)
+	h := newHarness(t, func(c *config.Config) { c.TimeZone = hst })
+	admin, _ := h.signedInAs("admin")
+	id := h.sb.SaleFixtures().TangibleTwoInvoices
+	sale := saleOf(t, h, id)
+	placed, err := time.ParseInLocation("2006-01-02 15:04:05", sale.DatePlaced.Value, time.UTC)
+	if err != nil {
+		t.Fatalf("the sandbox's sale time %q: %v", sale.DatePlaced.Value, err)
+	}
+	want := placed.In(hst).Format("2 Jan 2006 15:04") + " HST"
+	for _, page := range []string{"/sales/" + id, "/sales/" + id + "/slip", "/ship?sale=" + id} {
+		admin.get(page)
+		if !strings.Contains(admin.body, want) {
+			t.Errorf("%s does not show the sale's time as %q", page, want)
+		}
+		if strings.Contains(admin.body, sale.DatePlaced.Value) {
+			t.Errorf("%s shows 2Checkout's raw time %q", page, sale.DatePlaced.Value)
+		}
+	}
+}

@@ -71,7 +71,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 		names: &productNames{api: d.API, now: d.Now, ttl: time.Minute}}
 	sales := &salesHandler{resource: resource[salesAPI]{w, wr, live},
 		history: saleHistory{ledger: ledger, audit: d.Store, users: d.Store, loc: loc}}
-	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store}
+	ship := &shipHandler{resource: resource[shipSaleAPI]{w, wr, live}, st: d.Store, loc: loc}
 	// Issue 10: money (refunds, approvals, recurring billing, reauthorization,
 	// payouts) and custom roles.
 	sales.money = saleMoney{api: d.API, refunds: d.Store, users: d.Store, currency: currency,

@@ -66,7 +66,7 @@ func (h *salesHandler) list(c echo.Context) error {
 	case err != nil:
 		return err
 	}
-	q.fill(&v, h.paths, list)
+	q.fill(&v, h.paths, list, requestOf(c).Zone())
 	// The address bar shows the search without the form's empty fields.
 	listFragment(c, q.list, "")
 	return h.renderSearch(c, http.StatusOK, v)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"time"
+
 	"fmt"
 	"net/http"
 	"strings"
@@ -20,7 +22,7 @@ func (h *salesHandler) slip(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v, err := packingSlip(h.paths, id, sale)
+	v, err := packingSlip(h.paths, id, sale, requestOf(c).Zone())
 	if err != nil {
 		return err
 	}
@@ -33,12 +35,12 @@ func (h *salesHandler) slip(c echo.Context) error {
 // packingSlip is the slip's view of a sale: ship-to from the first parcel
 // with a shipping address (the buyer's own address otherwise), and the
 // goods of every tangible invoice not yet shipped, fees left out.
-func packingSlip(p paths, id string, sale *apiclient.Sale) (salespage.Slip, error) {
+func packingSlip(p paths, id string, sale *apiclient.Sale, loc *time.Location) (salespage.Slip, error) {
 	bars, err := barcode.Code128Bars(id)
 	if err != nil {
 		return salespage.Slip{}, fmt.Errorf("barcode of sale %s: %w", id, err)
 	}
-	v := salespage.Slip{ID: id, SaleURL: p.Sale(id), Placed: sale.DatePlaced.Or("—"),
+	v := salespage.Slip{ID: id, SaleURL: p.Sale(id), Placed: apiWhen(sale.DatePlaced, loc, "—"),
 		Barcode: salespage.Barcode{Width: bars.Width, Label: id}}
 	for _, b := range bars.Bars {
 		v.Barcode.Bars = append(v.Barcode.Bars, salespage.Bar{X: b.X, W: b.W})

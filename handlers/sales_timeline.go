@@ -31,9 +31,10 @@ type saleHistory struct {
 // historyLimit bounds each source of the timeline.
 const historyLimit = 100
 
-// apiCommentLayout is how the Admin API writes a comment's time. The
+// apiTimeLayout is how the Admin API writes a time (a comment's, a sale's
+// or an invoice's). The
 // documentation gives no zone; it is read as UTC, as the sandbox writes it.
-const apiCommentLayout = "2006-01-02 15:04:05"
+const apiTimeLayout = "2006-01-02 15:04:05"
 
 // timeline reads the sale's messages and the panel's actions on it and
 // merges them with its comments (as the sale page shows them).
@@ -99,7 +100,7 @@ func buildTimeline(comments []salespage.Comment, events []store.INSEvent, action
 	}
 	var out []dated
 	for _, c := range comments {
-		at, err := time.ParseInLocation(apiCommentLayout, c.At, time.UTC)
+		at, err := time.ParseInLocation(apiTimeLayout, c.At, time.UTC)
 		shown := c.At // as 2Checkout wrote it, when it does not read as a time
 		if err == nil {
 			shown = formatTimeIn(at, loc)

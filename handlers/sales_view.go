@@ -98,10 +98,10 @@ func (q salesQuery) view(errs form.Errors) salespage.Search {
 }
 
 // fill adds one page of results, their sortable headings and the pager.
-func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList) {
+func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList, loc *time.Location) {
 	v.Checked = true
 	for _, s := range list.Sales {
-		r := salespage.Row{ID: s.SaleID.Value, Date: text(s.DatePlaced), Customer: shown(s.CustomerName, "—"),
+		r := salespage.Row{ID: s.SaleID.Value, Date: apiWhen(s.DatePlaced, loc, ""), Customer: shown(s.CustomerName, "—"),
 			Total: priceText(s.USDTotal, "USD", ""), Recurring: "No", Declined: shown(s.RecurringDeclined, "—")}
 		if form.IsDigits(r.ID, apiIDMaxDigits) {
 			r.URL = p.Sale(r.ID)
@@ -130,24 +130,24 @@ func (q salesQuery) fill(v *salespage.Search, p paths, list *apiclient.SaleList)
 // saleDetail is the sale page's view of a sale, with the forms the person
 // of rq may use.
 func saleDetail(rq *request, p paths, id string, s *apiclient.Sale) salespage.Detail {
-	v := salespage.Detail{ID: id, Placed: shown(s.DatePlaced, "unknown"), Customer: customerView(s), CSRF: rq.CSRF(),
+	v := salespage.Detail{ID: id, Placed: apiWhen(s.DatePlaced, rq.Zone(), "unknown"), Customer: customerView(s), CSRF: rq.CSRF(),
 		SearchURL: p.Sales(), ShipURL: p.SaleShip(id), CommentURL: p.SaleComment(id)}
 	if d := s.RecurringDecline; d != nil {
-		v.Declined = "A recurring payment was declined on " + shown(d.DateDeclined, "an unknown date")
+		v.Declined = "A recurring payment was declined on " + apiWhen(d.DateDeclined, rq.Zone(), "an unknown date")
 		if code := d.DeclineCode.Or(""); code != "" {
 			v.Declined += " (code " + inert(code) + ")"
 		}
 		v.Declined += "."
 	}
 	for _, inv := range s.Invoices {
-		v.Invoices = append(v.Invoices, invoiceView(inv))
+		v.Invoices = append(v.Invoices, invoiceView(inv, rq.Zone()))
 	}
 	for _, cm := range s.Comments {
 		v.Comments = append(v.Comments, salespage.Comment{Author: inert(cm.Username.Or("2Checkout")),
 			At: cm.Timestamp.Or(""), Text: inert(cm.Comment.Or(""))})
 	}
 	if rq.Can(auth.SalesShip) {
-		v.Ship = shipFormFor(s, ShipRequest{Notify: true}, nil)
+		v.Ship = shipFormFor(s, ShipRequest{Notify: true}, nil, rq.Zone())
 	}
 	if rq.Can(auth.SalesComment) {
 		v.Comment = &salespage.CommentForm{}
@@ -161,7 +161,7 @@ func saleDetail(rq *request, p paths, id string, s *apiclient.Sale) salespage.De
 // shipFormFor is the ship form for the sale's unshipped physical invoices,
 // nil when none is left. A sale of several invoices gets an invoice choice,
 // preselected when only one is left to ship.
-func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors) *salespage.ShipForm {
+func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors, loc *time.Location) *salespage.ShipForm {
 	var open []apiclient.Invoice
 	for _, inv := range s.Invoices {
 		if invoiceTangible(inv) && inv.DateShipped.Blank() {
@@ -178,7 +178,7 @@ func shipFormFor(s *apiclient.Sale, req ShipRequest, errs form.Errors) *salespag
 		}
 		for _, inv := range open {
 			id := inv.InvoiceID.Value
-			f.Invoices = append(f.Invoices, components.Option{Value: id, Label: "Invoice " + id + ", placed " + shown(inv.DatePlaced, "?"),
+			f.Invoices = append(f.Invoices, components.Option{Value: id, Label: "Invoice " + id + ", placed " + apiWhen(inv.DatePlaced, loc, "?"),
 				Selected: len(open) == 1})
 		}
 	}
@@ -199,9 +199,9 @@ func keepShipInput(f *salespage.ShipForm, req ShipRequest) {
 	}
 }
 
-func invoiceView(inv apiclient.Invoice) salespage.Invoice {
+func invoiceView(inv apiclient.Invoice, loc *time.Location) salespage.Invoice {
 	iv := salespage.Invoice{ID: inv.InvoiceID.Value, Status: inert(inv.Status.Or("unknown")), StatusKind: statusKind(inv.Status.Value),
-		Total: shown(inv.CustomerTotal, "—"), Placed: shown(inv.DatePlaced, "—"), Shipped: text(inv.DateShipped),
+		Total: shown(inv.CustomerTotal, "—"), Placed: apiWhen(inv.DatePlaced, loc, "—"), Shipped: apiWhen(inv.DateShipped, loc, ""),
 		Tangible: invoiceTangible(inv), IsShipped: !inv.DateShipped.Blank()}
 	if u := inv.USDTotal.Or(""); u != "" && u != inv.CustomerTotal.Value {
 		iv.USDTotal = inert(u)

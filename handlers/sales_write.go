@@ -161,7 +161,7 @@ func hasInvoice(sale *apiclient.Sale, id string) bool {
 // errors, and a new form key.
 func (h *salesHandler) renderShipForm(c echo.Context, id string, sale *apiclient.Sale, status int, req ShipRequest, errs form.Errors) error {
 	v := h.detail(c, id, sale)
-	f := shipFormFor(sale, req, errs)
+	f := shipFormFor(sale, req, errs, requestOf(c).Zone())
 	if f == nil {
 		// Nothing is left to ship here, so there is no form to show the
 		// message in: it goes to the top of the page.

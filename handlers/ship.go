@@ -40,6 +40,8 @@ const shiftShown = 50
 type shipHandler struct {
 	resource[shipSaleAPI]
 	st shipStore
+	// loc is the team's time zone, for the invoices' dates on the card.
+	loc *time.Location
 }
 
 // screen is GET /ship: the empty screen, a lookup (?sale=), or a check of a
@@ -184,7 +186,7 @@ func (h *shipHandler) prepare(s *shippage.Screen, sale *apiclient.Sale, keepInvo
 			unshipped++
 		}
 		card.Invoices = append(card.Invoices, shippage.Invoice{ID: inv.InvoiceID.Value, Shipped: shipped,
-			Label: "Invoice " + inv.InvoiceID.Value + " · " + text(inv.DatePlaced) + " · " + itemSummary(inv)})
+			Label: "Invoice " + inv.InvoiceID.Value + " · " + apiWhen(inv.DatePlaced, h.loc, "?") + " · " + itemSummary(inv)})
 		if inv.Shipping != nil && len(card.Address) == 0 {
 			sh := inv.Shipping
 			card.Address = postalAddress(sh.Address1, sh.Address2, sh.City, sh.State, sh.PostalCode, sh.CountryName)
