@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -128,8 +129,10 @@ func derive(key, purpose string) []byte {
 	return mac.Sum(nil)
 }
 
-// Flash is a one-time message carried to the next page.
-type Flash struct{ Kind, Text string }
+// Flash is a one-time message carried to the next page. At, when set, is
+// the id of the section the message belongs in ("comments"), where the
+// redirect lands; a page without that section shows it at the top.
+type Flash struct{ Kind, Text, At string }
 
 // Visit is one browser's state for the current request: its CSRF token, its
 // one-time messages and, when signed in, its session and user.
@@ -150,14 +153,17 @@ type Visit struct {
 func (v *Visit) SignedIn() bool { return v.Session != nil && v.User != nil }
 
 // AddFlash queues a message for the next page.
-func (v *Visit) AddFlash(kind, text string) {
+func (v *Visit) AddFlash(kind, text string) { v.AddFlashAt(kind, "", text) }
+
+// AddFlashAt queues a message for the section with id at of the next page.
+func (v *Visit) AddFlashAt(kind, at, text string) {
 	if len(v.flashes) >= 3 {
 		return // keep the cookie small; more messages would not be read anyway
 	}
 	if len(text) > 400 {
 		text = text[:400]
 	}
-	v.flashes = append(v.flashes, Flash{kind, text})
+	v.flashes = append(v.flashes, Flash{Kind: kind, Text: text, At: at})
 	v.dirty = true
 }
 
@@ -192,7 +198,10 @@ func (m *Sessions) Load(r *http.Request) (*Visit, error) {
 		v.CSRF, _ = sess.Values[valCSRF].(string)
 		if fl, ok := sess.Values[valFlash].([]string); ok {
 			for i := 0; i+1 < len(fl); i += 2 {
-				v.flashes = append(v.flashes, Flash{fl[i], fl[i+1]})
+				// The place rides in the kind ("ok#comments"): the cookie
+				// keeps its pairs.
+				kind, at, _ := strings.Cut(fl[i], "#")
+				v.flashes = append(v.flashes, Flash{Kind: kind, Text: fl[i+1], At: at})
 			}
 		}
 	}
@@ -361,7 +370,11 @@ func (m *Sessions) Save(w http.ResponseWriter, r *http.Request, v *Visit) error 
 	if len(v.flashes) > 0 {
 		fl := make([]string, 0, 2*len(v.flashes))
 		for _, f := range v.flashes {
-			fl = append(fl, f.Kind, f.Text)
+			kind := f.Kind
+			if f.At != "" {
+				kind += "#" + f.At
+			}
+			fl = append(fl, kind, f.Text)
 		}
 		sess.Values[valFlash] = fl
 	}

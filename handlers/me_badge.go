@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,7 +21,7 @@ import (
 
 // badgeNotSaved heads the form when a field is wrong, above the fields'
 // own messages.
-const badgeNotSaved = "The badge was not saved. Check the fields marked below."
+const badgeNotSaved = "The badge was not saved."
 
 // badgeForm is GET /me/badge.
 func (h *meHandler) badgeForm(c echo.Context) error {
@@ -169,17 +171,13 @@ func (h *meHandler) removeBadge(c echo.Context) error {
 // fieldsOf names the fields with a problem, for the audit log (never the
 // values).
 func fieldsOf(e form.Errors) string {
-	s := ""
-	for _, k := range []string{"badge_code", "pin", "pin_again", "password", ""} {
-		if _, ok := e[k]; ok {
-			if s != "" {
-				s += ", "
-			}
-			if k == "" {
-				k = "form"
-			}
-			s += k
+	names := make([]string, 0, len(e))
+	for k := range e {
+		if k == "" {
+			k = "form"
 		}
+		names = append(names, k)
 	}
-	return s
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }

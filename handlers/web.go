@@ -70,8 +70,7 @@ func (w *web) shell(c echo.Context, title string) layout.Shell {
 	if vis := visitOf(c); vis != nil {
 		s.CSRFToken = vis.CSRF
 		for _, f := range vis.TakeFlash() {
-			kind, at, _ := strings.Cut(f.Kind, "#")
-			s.Flash = append(s.Flash, layout.Flash{Kind: kind, Text: f.Text, At: at})
+			s.Flash = append(s.Flash, layout.Flash{Kind: f.Kind, Text: f.Text, At: f.At})
 		}
 	}
 	rq := requestOf(c)
@@ -114,11 +113,12 @@ func (w *web) flash(c echo.Context, kind, text string) {
 
 // flashAt queues a message to be shown in the section with id at of the
 // next page (the redirect goes to "#"+at), so it is where the page lands:
-// "Comment added" at the comments. The place rides in the kind ("ok#comments")
-// so the cookie keeps its shape; a page without that section shows it at
+// "Comment added" at the comments. A page without that section shows it at
 // the top like any other (placed takes it out for one that has it).
 func (w *web) flashAt(c echo.Context, kind, at, text string) {
-	w.flash(c, kind+"#"+at, text)
+	if vis := visitOf(c); vis != nil {
+		vis.AddFlashAt(kind, at, text)
+	}
 }
 
 // placed splits the shell's flashes into those for the section at and the
