@@ -216,8 +216,17 @@ func TestINSForAPIEvents(t *testing.T) {
 		st.Get("invoice_id") != fx.Invoices[fx.Recurring][2] {
 		t.Fatalf("stop message %v", st)
 	}
+	// The receiver sees a message before the sandbox records its answer.
+	waitUntil(t, "every delivery recorded as sent", func() bool {
+		for _, d := range s.INSDeliveries() {
+			if d.Status != "sent" {
+				return false
+			}
+		}
+		return true
+	})
 	for _, d := range s.INSDeliveries() {
-		if d.Status != "sent" || d.Attempts != 1 || d.Posts != 1 {
+		if d.Attempts != 1 || d.Posts != 1 {
 			t.Fatalf("delivery %+v", d)
 		}
 	}
