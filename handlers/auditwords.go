@@ -263,6 +263,9 @@ var auditDeeds = map[string]func(a auditEntry) deed{
 	"users.sessions.end": func(a auditEntry) deed {
 		return did("signed", "sign", " "+a.member()+" out everywhere")
 	},
+	"users.badge.remove": func(a auditEntry) deed {
+		return did("removed", "remove", " "+a.member()+"'s sign-in badge")
+	},
 
 	"roles.create": func(a auditEntry) deed { return did("added", "add", " the role "+a.role()) },
 	"roles.update": func(a auditEntry) deed {
@@ -400,6 +403,7 @@ var auditActionLabels = map[string]string{
 	"users.enable":           "Team member enabled",
 	"users.reset_2fa":        "Team member's second factor reset",
 	"users.reset_password":   "Team member's password reset",
+	"users.badge.remove":     "Team member's badge removed",
 	"users.sessions.end":     "Team member signed out everywhere",
 	"users.update":           "Team member's details saved",
 }

@@ -116,6 +116,7 @@ func TestAuditSentenceEveryAction(t *testing.T) {
 		{with(ana, "users.reset_password", "user:3", "{}", ""), "Ana reset Carl's password."},
 		{with(ana, "users.reset_2fa", "user:3", "{}", ""), "Ana reset Carl's second factor."},
 		{with(ana, "users.sessions.end", "user:3", "{}", ""), "Ana signed Carl out everywhere."},
+		{with(ana, "users.badge.remove", "user:3", "{}", ""), "Ana removed Carl's sign-in badge."},
 		{with(ana, "roles.create", "role:packer", ScrubParams(url.Values{"label": {"Packer"}}), ""), "Ana added the role Packer."},
 		{with(ana, "roles.update", "role:packer", ScrubParams(url.Values{"label": {"Packer"}}), ""), "Ana changed what the role Packer may do."},
 		{with(ana, "roles.delete", "role:packer", "{}", ""), "Ana deleted the role packer."},

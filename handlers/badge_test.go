@@ -432,3 +432,68 @@ func TestShippedThisShiftAcrossSignIns(t *testing.T) {
 		t.Fatalf("next day: %q, want a new shift", got)
 	}
 }
+
+// A badge lost on the floor: the admin sees it on the member's page and
+// removes it; whoever has it can no longer sign in with it, the session it
+// opened ends, and the member's password session goes on.
+func TestAdminRemovesALostBadge(t *testing.T) {
+	h := newHarness(t)
+	ann, _, annDesk := withBadge(t, h)
+	floor, resp := badgeSignIn(h, annBadge, annPIN)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("badge sign-in: %d", resp.StatusCode)
+	}
+	admin, _ := h.signedInAs("admin")
+	page := "/users/" + itoa(ann.ID)
+	admin.get(page)
+	d := doc(t, admin.body)
+	if got := d.Find("dt:contains('Sign-in badge') + dd").Text(); !strings.Contains(got, "Set up") {
+		t.Errorf("the member page shows the badge as %q", got)
+	}
+	if d.Find("td[data-label=Device] .badge:contains('Badge sign-in')").Length() != 1 {
+		t.Error("the member page does not mark the one badge session")
+	}
+	remove := d.Find(`form[action="` + page + `/badge/remove"]`)
+	if remove.Length() != 1 || remove.Find("input[name=_csrf]").Length() != 1 {
+		t.Fatalf("no Remove badge form: %.1500s", admin.body)
+	}
+
+	resp = admin.post(page+"/badge/remove", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page {
+		t.Fatalf("remove: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	admin.get(page)
+	if !strings.Contains(admin.body, "badge is removed") || !strings.Contains(admin.body, "1 badge session ended") {
+		t.Errorf("no message after removing: %.800s", admin.body)
+	}
+	d = doc(t, admin.body)
+	if got := d.Find("dt:contains('Sign-in badge') + dd").Text(); strings.TrimSpace(got) != "None" {
+		t.Errorf("after removing, the badge shows as %q", got)
+	}
+	if d.Find(`form[action="`+page+`/badge/remove"]`).Length() != 0 {
+		t.Error("Remove badge is still offered")
+	}
+	if resp := floor.get("/ship"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Errorf("the badge session still works: %d", resp.StatusCode)
+	}
+	if resp := annDesk.get("/me"); resp.StatusCode != http.StatusOK {
+		t.Errorf("the member's password session ended too: %d", resp.StatusCode)
+	}
+	if _, resp := badgeSignIn(h, annBadge, annPIN); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the removed badge still signs in: %d", resp.StatusCode)
+	}
+	rows := auditRows(t, h, "users.badge.remove")
+	if len(rows) != 1 || rows[0].Outcome != "ok" || rows[0].Target != "user:"+itoa(ann.ID) {
+		t.Fatalf("audit: %+v", rows)
+	}
+	admin.get("/audit")
+	if !strings.Contains(doc(t, admin.body).Find("main").Text(), "removed "+ann.Name+"'s sign-in badge") {
+		t.Errorf("the audit log does not say it in words")
+	}
+	// Again: nothing to remove, said plainly.
+	admin.post(page+"/badge/remove", url.Values{})
+	admin.get(page)
+	if !strings.Contains(admin.body, "has no badge to remove") {
+		t.Error("removing twice says nothing")
+	}
+}

@@ -100,6 +100,7 @@ func (p paths) ShipQueueEvents() string          { return p.to("ship.queue.event
 func (p paths) SaleSlip(id string) string        { return p.to("sales.slip", id) }
 func (p paths) Settings() string                 { return p.to("settings") }
 func (p paths) UserEndSessions(id string) string { return p.to("users.sessions.end", id) }
+func (p paths) UserRemoveBadge(id string) string { return p.to("users.badge.remove", id) }
 
 // Issue 10: money and custom roles.
 

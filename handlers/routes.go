@@ -55,7 +55,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 	setup := &setupHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, token: d.SetupToken, now: d.Now}
 	me := &meHandler{web: w, users: d.Store, hasher: d.Hasher, sessions: d.Sessions, audit: audit, stepUp: up, now: d.Now,
 		badges: badges, badgeStore: d.Store}
-	users := &usersHandler{web: w, users: d.Store, entries: d.Store, hasher: d.Hasher, audit: audit, now: d.Now}
+	users := &usersHandler{web: w, users: d.Store, entries: d.Store, hasher: d.Hasher, audit: audit, now: d.Now, badges: d.Store}
 	auditLog := &auditHandler{web: w, entries: d.Store, users: d.Store}
 	account := &accountHandler{web: w, api: d.API, hasher: d.Hasher, users: d.Store, audit: audit, stepUp: up, now: d.Now}
 	writeTimeout := apiclient.DefaultWriteTimeout
@@ -167,6 +167,7 @@ func buildRoutes(d Deps, w *web, g *guard, audit *Auditor, m *Metrics) []route {
 		{post, "/users/:id/reset-password", "users.reset-password", auth.UsersManage, users.resetPassword},
 		{post, "/users/:id/reset-2fa", "users.reset-2fa", auth.UsersManage, users.resetSecondFactor},
 		{post, "/users/:id/sessions/end", "users.sessions.end", auth.UsersManage, users.endSessions},
+		{post, "/users/:id/badge/remove", "users.badge.remove", auth.UsersManage, users.removeBadge},
 
 		{get, "/audit", "audit", auth.AuditView, auditLog.list},
 

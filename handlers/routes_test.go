@@ -93,6 +93,7 @@ var routePermissions = map[string]string{
 	"POST /users/:id/reset-password": "users.manage",
 	"POST /users/:id/reset-2fa":      "users.manage",
 	"POST /users/:id/sessions/end":   "users.manage",
+	"POST /users/:id/badge/remove":   "users.manage",
 
 	"GET /audit": "audit.view",
 

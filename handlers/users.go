@@ -31,6 +31,15 @@ type usersHandler struct {
 	hasher *auth.Hasher
 	audit  *Auditor
 	now    func() time.Time
+	// badges are the members' sign-in badges, which an admin sees and
+	// removes (a badge lost on the floor) but never sets.
+	badges memberBadges
+}
+
+// memberBadges is what the team pages do with badges.
+type memberBadges interface {
+	BadgeOf(ctx context.Context, userID int64) (*store.Badge, error)
+	DeleteBadge(ctx context.Context, userID int64) (bool, error)
 }
 
 // roleMenu is every role a member can be given, built in or custom, as
@@ -215,10 +224,16 @@ func (h *usersHandler) renderDetail(c echo.Context, status int, u *store.User, f
 		TwoFactor: u.TOTPEnabled, Self: u.ID == rq.User().ID, LastLogin: rq.When(u.LastLoginAt), Created: rq.When(u.CreatedAt),
 		Actions: userspage.MemberActions{Disable: h.paths.UserDisable(id), Enable: h.paths.UserEnable(id),
 			ResetPassword: h.paths.UserResetPassword(id), ResetSecondFactor: h.paths.UserResetSecondFactor(id),
-			EndSessions: h.paths.UserEndSessions(id)}}
+			EndSessions: h.paths.UserEndSessions(id), RemoveBadge: h.paths.UserRemoveBadge(id)}}
 	for _, s := range list {
 		view.Sessions = append(view.Sessions, userspage.Session{Created: rq.When(s.CreatedAt), LastSeen: rq.When(s.LastSeenAt),
-			IP: s.IP, UserAgent: shortAgent(s.UserAgent)})
+			IP: s.IP, UserAgent: shortAgent(s.UserAgent), Badge: s.Method == store.SignInBadge})
+	}
+	switch b, err := h.badges.BadgeOf(c.Request().Context(), u.ID); {
+	case err == nil:
+		view.BadgeSince = rq.When(b.UpdatedAt)
+	case !errors.Is(err, store.ErrNotFound):
+		return err
 	}
 	if view.Recent, err = h.memberActions(c.Request().Context(), rq, u); err != nil {
 		return err

@@ -150,3 +150,33 @@ func (h *usersHandler) endSessions(c echo.Context) error {
 		return plural(n, "session") + " ended.", err
 	})
 }
+
+// removeBadge is for a badge lost on the floor: whoever finds it can no
+// longer sign in with it, and the sessions it already opened end. The
+// member's other sessions go on, since their password is not in doubt.
+func (h *usersHandler) removeBadge(c echo.Context) error {
+	return h.accessChange(c, "users.badge.remove", func(ctx context.Context, u *store.User) (string, error) {
+		had, err := h.badges.DeleteBadge(ctx, u.ID)
+		if err != nil {
+			return "", err
+		}
+		list, err := h.users.ListUserSessions(ctx, u.ID)
+		if err != nil {
+			return "", err
+		}
+		ended := 0
+		for _, s := range list {
+			if s.Method != store.SignInBadge {
+				continue
+			}
+			if err := h.users.RevokeSession(ctx, s.ID, h.now()); err != nil {
+				return "", err
+			}
+			ended++
+		}
+		if !had && ended == 0 {
+			return u.Name + " has no badge to remove.", nil
+		}
+		return u.Name + "'s badge is removed: it no longer signs them in; " + plural(ended, "badge session") + " ended.", nil
+	})
+}

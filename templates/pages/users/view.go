@@ -40,6 +40,8 @@ type Form struct {
 // Session is one of a member's active sessions.
 type Session struct {
 	Created, LastSeen, IP, UserAgent string
+	// Badge is a session signed in with a badge and PIN.
+	Badge bool
 }
 
 // Detail is one member's page.
@@ -52,8 +54,11 @@ type Detail struct {
 	Self      bool
 	LastLogin string
 	Created   string
-	Sessions  []Session
-	Actions   MemberActions
+	// BadgeSince is when the member's sign-in badge was set up, "" when
+	// they have none.
+	BadgeSince string
+	Sessions   []Session
+	Actions    MemberActions
 	// Recent are the latest audit entries by this member and on their
 	// account, newest first.
 	Recent []Action
@@ -68,7 +73,7 @@ type Action struct {
 
 // MemberActions are where a member page's account buttons post.
 type MemberActions struct {
-	Disable, Enable, ResetPassword, ResetSecondFactor, EndSessions string
+	Disable, Enable, ResetPassword, ResetSecondFactor, EndSessions, RemoveBadge string
 }
 
 // OneTime shows a generated password once.
