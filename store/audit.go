@@ -265,9 +265,8 @@ func (s *Store) auditPlan(ctx context.Context, f AuditFilter) (auditPlan, error)
 
 func (s *Store) rangeIsWide(ctx context.Context, w whereBuilder) (bool, error) {
 	var n int
-	args := append(w.args, s.wideRange)
-	if err := s.queryRow(ctx, s.db, "SELECT COUNT(*) FROM (SELECT 1 FROM audit_log"+w.sql()+" LIMIT ?) probe",
-		args...).Scan(&n); err != nil {
+	if err := s.queryRow(ctx, s.db, "SELECT COUNT(*) FROM (SELECT 1 FROM audit_log"+w.sql()+limitClause(s.wideRange)+") probe",
+		w.args...).Scan(&n); err != nil {
 		return false, fmt.Errorf("probe audit filter: %w", mapErr(err))
 	}
 	return n >= s.wideRange, nil
@@ -283,8 +282,7 @@ func (s *Store) orderedAuditQuery(ctx context.Context, f AuditFilter, limit int)
 	where, args := f.where(p)
 	q := "SELECT " + auditColumns + " FROM audit_log" + where + " ORDER BY id DESC"
 	if limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, limit)
+		q += limitClause(limit)
 	}
 	return q, args, nil
 }

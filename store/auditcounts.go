@@ -193,7 +193,7 @@ func (s *Store) summaryEntry(ctx context.Context, tx *sql.Tx, action string, min
 	}
 	rows, err := s.query(ctx, tx, `SELECT key, seen - written FROM audit_counts
 		WHERE action = ? AND minute = ? AND key <> '' AND seen > written
-		ORDER BY seen - written DESC, key LIMIT ?`, action, minute, summaryTopKeys)
+		ORDER BY seen - written DESC, key`+limitClause(summaryTopKeys), action, minute)
 	if err != nil {
 		return nil, err
 	}

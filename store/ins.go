@@ -340,7 +340,7 @@ func (s *Store) INSTimeline(ctx context.Context, saleID string, limit int) ([]IN
 	}
 	limit = min(limit, MaxTimeline)
 	rows, err := s.query(ctx, s.db, `SELECT `+insEventColumns+` FROM ins_messages WHERE sale_id = ?
-		ORDER BY at DESC, message_id DESC LIMIT ?`, saleID, limit)
+		ORDER BY at DESC, message_id DESC`+limitClause(limit), saleID)
 	if err != nil {
 		return nil, fmt.Errorf("store: INS timeline of sale %s: %w", saleID, err)
 	}

@@ -193,7 +193,7 @@ func (s *Store) OpenPicks(ctx context.Context, limit int) ([]Pick, error) {
 	rows, err := s.query(ctx, s.db, `SELECT p.invoice_id, p.sale_id, p.customer, p.destination, p.items, p.placed_at,
 			p.source, p.updated_at, COALESCE(s.fraud_status, '')
 		FROM pick_queue p LEFT JOIN ins_sales s ON s.sale_id = p.sale_id
-		WHERE p.closed_at IS NULL ORDER BY p.placed_at, p.invoice_id LIMIT ?`, limit)
+		WHERE p.closed_at IS NULL ORDER BY p.placed_at, p.invoice_id`+limitClause(limit))
 	if err != nil {
 		return nil, fmt.Errorf("store: pick list: %w", err)
 	}

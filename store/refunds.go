@@ -309,19 +309,19 @@ func refundLimit(limit int) int {
 // ListPendingRefundRequests lists the requests awaiting a decision and not
 // yet expired at now, oldest first (the /approvals queue).
 func (s *Store) ListPendingRefundRequests(ctx context.Context, now time.Time, limit int) ([]RefundRequest, error) {
-	return s.refunds(ctx, "WHERE state = ? AND expires_at > ? ORDER BY id LIMIT ?", RefundPending, micros(now), refundLimit(limit))
+	return s.refunds(ctx, "WHERE state = ? AND expires_at > ? ORDER BY id"+limitClause(refundLimit(limit)), RefundPending, micros(now))
 }
 
 // ListRefundRequestsBySale lists a sale's requests and direct refunds,
 // newest first (the sale page, and what the panel has refunded on it).
 func (s *Store) ListRefundRequestsBySale(ctx context.Context, saleID string, limit int) ([]RefundRequest, error) {
-	return s.refunds(ctx, "WHERE sale_id = ? ORDER BY id DESC LIMIT ?", saleID, refundLimit(limit))
+	return s.refunds(ctx, "WHERE sale_id = ? ORDER BY id DESC"+limitClause(refundLimit(limit)), saleID)
 }
 
 // ListRefundRequestsByRequester lists a person's requests and direct
 // refunds, newest first (their home page shows the outcomes).
 func (s *Store) ListRefundRequestsByRequester(ctx context.Context, userID int64, limit int) ([]RefundRequest, error) {
-	return s.refunds(ctx, "WHERE requested_by = ? ORDER BY id DESC LIMIT ?", userID, refundLimit(limit))
+	return s.refunds(ctx, "WHERE requested_by = ? ORDER BY id DESC"+limitClause(refundLimit(limit)), userID)
 }
 
 func (s *Store) refunds(ctx context.Context, where string, args ...any) ([]RefundRequest, error) {

@@ -50,7 +50,7 @@ func (s *Store) ShipmentsByUserSince(ctx context.Context, userID int64, since ti
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	return s.shipments(ctx, `WHERE user_id = ? AND at >= ? ORDER BY id DESC LIMIT ?`, userID, micros(since), limit)
+	return s.shipments(ctx, `WHERE user_id = ? AND at >= ? ORDER BY id DESC`+limitClause(limit), userID, micros(since))
 }
 
 func (s *Store) shipments(ctx context.Context, where string, args ...any) ([]Shipment, error) {
