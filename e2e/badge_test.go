@@ -121,4 +121,28 @@ func TestBadgeSignInAndShipOnAPhone(t *testing.T) {
 		t.Fatalf("htmx loaded on a page without scripts: %s", loaded)
 	}
 	waitFor(t, plain, "#shift-title", "(1)")
+
+	// The badge is lost on the floor: an admin removes it from the member's
+	// page, and the phone still signed in with it is signed out.
+	admin := signInAs(t, b, p, "admin", true)
+	admin.MustNavigate(p.URL + "/users").MustWaitLoad()
+	member := admin.MustEval(`() => Array.from(document.querySelectorAll("main a")).find(a => a.textContent.includes("Fulfilment Tester")).getAttribute("href")`).String()
+	admin.MustNavigate(p.URL + member).MustWaitLoad()
+	waitFor(t, admin, "main dl.facts", "Sign-in badge")
+	if facts := text(admin, "main dl.facts"); !strings.Contains(facts, "Set up") {
+		t.Fatalf("the member page does not show the badge: %q", facts)
+	}
+	if sessions := text(admin, "main table"); !strings.Contains(sessions, "Badge sign-in") {
+		t.Errorf("the member's sessions do not mark the badge one: %q", sessions)
+	}
+	checkA11y(t, admin, axe, "a member with a badge")
+	submit(admin, `main form[action$="/badge/remove"] button`)
+	waitFor(t, admin, "#flash", "badge is removed")
+	if msg := text(admin, "#flash"); !strings.Contains(msg, "1 badge session ended") {
+		t.Errorf("after removing the badge: %q", msg)
+	}
+	plain.MustNavigate(p.URL + "/ship").MustWaitLoad()
+	if got := path(plain); !strings.HasPrefix(got, "/login") {
+		t.Errorf("the phone signed in with the removed badge is at %s", got)
+	}
 }

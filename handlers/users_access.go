@@ -177,6 +177,6 @@ func (h *usersHandler) removeBadge(c echo.Context) error {
 		if !had && ended == 0 {
 			return u.Name + " has no badge to remove.", nil
 		}
-		return u.Name + "'s badge is removed: it no longer signs them in; " + plural(ended, "badge session") + " ended.", nil
+		return u.Name + "'s badge is removed and no longer signs them in. " + plural(ended, "badge session") + " ended.", nil
 	})
 }
