@@ -39,6 +39,24 @@ func TestCouponJourney(t *testing.T) {
 			// without; the address follows either way.
 			if js {
 				page.MustEval(`() => { window.ocInPlace = true }`)
+				// From the own order (date added, newest first), Code in
+				// the select starts A to Z, and the order select says so.
+				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
+				ocWaitPath(t, page, "sort=code")
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Ascending" {
+					t.Errorf("after picking Code the order select shows %q", got)
+				}
+				if id := focusedID(page); id != "f-sort" {
+					t.Errorf("after picking Code focus is on %q, want the sort select", id)
+				}
+				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Date added")
+				if err := page.Timeout(5 * time.Second).Wait(rod.Eval(`() => !location.search.includes("sort=")`)); err != nil {
+					t.Fatalf("back to the own order: at %s", path(page))
+				}
+				page.MustWaitStable()
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Descending" {
+					t.Errorf("back at date added the order select shows %q", got)
+				}
 				page.MustElement(`#cp-filters select[name=type]`).MustSelect("Product (chosen products)")
 				ocWaitPath(t, page, "type=product")
 				// Column headings are for desks; phones sort with the select.
@@ -54,11 +72,13 @@ func TestCouponJourney(t *testing.T) {
 				}
 			} else {
 				page.MustElement(`#cp-filters select[name=type]`).MustSelect("Product (chosen products)")
-				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
 				// The list's own order is descending (date added, newest
-				// first), so the order select says so until changed.
-				page.MustElement(`#cp-filters select[name=dir]`).MustSelect("Ascending")
+				// first); picking Code alone starts it A to Z.
+				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
 				submit(page, `#cp-filters button[type=submit]`)
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Ascending" {
+					t.Errorf("after picking Code the order select shows %q", got)
+				}
 			}
 			if got := path(page); !strings.Contains(got, "type=product") || !strings.Contains(got, "sort=code") {
 				t.Errorf("the address does not carry the list's state: %s", got)

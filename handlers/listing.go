@@ -209,9 +209,21 @@ func (s listState) SizeOptions() []components.Option {
 	return out
 }
 
-// DirOptions are the choices of the sort-order select.
+// DirOptions are the choices of the sort-order select. The column's usual
+// direction (ascending; the list's own for its own column) is sent as no
+// direction at all, so picking another column in the form without touching
+// the order starts that column in its usual direction: "Date added,
+// Descending" then "Code" reads A to Z, not Z to A.
 func (s listState) DirOptions() []components.Option {
-	return []components.Option{{Value: "asc", Label: "Ascending", Selected: !s.Desc}, {Value: "desc", Label: "Descending", Selected: s.Desc}}
+	usualDesc := s.Sort == s.spec.defSort && s.spec.defDesc
+	value := func(desc bool) string {
+		if desc == usualDesc {
+			return ""
+		}
+		return map[bool]string{false: "asc", true: "desc"}[desc]
+	}
+	return []components.Option{{Value: value(false), Label: "Ascending", Selected: !s.Desc},
+		{Value: value(true), Label: "Descending", Selected: s.Desc}}
 }
 
 // SortOptions are the choices of the "Sort by" select, each a column and
@@ -226,14 +238,18 @@ func (s listState) SortOptions(choices ...[2]string) []components.Option {
 
 // listFragment follows the fragment protocol for a list request: it sets
 // the address bar to the state and reports whether the order fields must
-// come along out of band (the filter form, filtersID, did not ask).
+// come along out of band: when the filter form, filtersID, did not ask, or
+// asked with no direction in a list whose own order is descending. The
+// server then chose the direction (DirOptions), and the form may show the
+// old column's usual one: ascending for every column but the own one.
 func listFragment(c echo.Context, s listState, filtersID string) (orderOOB bool) {
 	r := c.Request()
 	if !htmx.IsRequest(r) {
 		return false
 	}
 	c.Response().Header().Set(htmx.HeaderPushURL, s.URL())
-	return r.Header.Get(htmx.HeaderTrigger) != filtersID
+	q := r.URL.Query()
+	return r.Header.Get(htmx.HeaderTrigger) != filtersID || (s.spec.defDesc && q.Get("dir") == "" && q.Get("sort_dir") == "")
 }
 
 // textFilter reads a free-text list filter: trimmed, valid UTF-8, at most

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -395,6 +396,46 @@ func TestCouponSortShowsOneOrder(t *testing.T) {
 	b.get("/coupons?dir=desc")
 	if got := strings.Join(ocCodes(b.body), ","); got != strings.Join(newest, ",") {
 		t.Errorf("dir=desc is not the default order: %s", got)
+	}
+
+	// Picking Code in the form and leaving the order as it was reads A to
+	// Z: the order select sends a column's usual direction as none.
+	b.get("/coupons")
+	if v := dom(b.body).Find(`select[name="dir"] option[selected]`).AttrOr("value", "?"); v != "" {
+		t.Errorf("the default order's option sends %q", v)
+	}
+	byCode := func() []string {
+		codes := ocCodes(b.body)
+		sorted := slices.Clone(codes)
+		slices.SortFunc(sorted, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+		if len(codes) < 2 || !slices.Equal(codes, sorted) {
+			t.Errorf("Code without touching the order: %v, want A to Z", codes)
+		}
+		return codes
+	}
+	form := "/coupons?code=&type=&sort=code&dir=&size=20"
+	b.get(form)
+	byCode()
+	if s, d := selected("sort"), selected("dir"); s != "Code" || d != "Ascending" {
+		t.Errorf("after picking Code the form shows %q, %q", s, d)
+	}
+	if v := dom(b.body).Find(`select[name="dir"] option:not([selected])`).AttrOr("value", "?"); v != "desc" {
+		t.Errorf("Descending sends %q after picking Code", v)
+	}
+	// With htmx the form asked, but the server chose the direction, so
+	// the order fields come back with the results.
+	b.get(form, "HX-Request", "true", "HX-Trigger", "cp-filters")
+	byCode()
+	if oob := dom(b.body).Find(`[hx-swap-oob] select[name="dir"] option[selected]`); strings.TrimSpace(oob.Text()) != "Ascending" {
+		t.Errorf("the htmx answer does not show the order it chose: %.400s", b.body)
+	}
+	// An explicit direction is kept, and the form then leaves the fields.
+	b.get("/coupons?code=&type=&sort=code&dir=desc&size=20", "HX-Request", "true", "HX-Trigger", "cp-filters")
+	if codes := ocCodes(b.body); len(codes) < 2 || strings.ToLower(codes[0]) < strings.ToLower(codes[1]) {
+		t.Errorf("Code, Descending: %v", codes)
+	}
+	if strings.Contains(b.body, "hx-swap-oob") {
+		t.Error("an explicit order brought the form's fields back")
 	}
 }
 
