@@ -217,10 +217,13 @@ func (s listState) SizeOptions() []components.Option {
 func (s listState) DirOptions() []components.Option {
 	usualDesc := s.Sort == s.spec.defSort && s.spec.defDesc
 	value := func(desc bool) string {
-		if desc == usualDesc {
+		switch {
+		case desc == usualDesc:
 			return ""
+		case desc:
+			return "desc"
 		}
-		return map[bool]string{false: "asc", true: "desc"}[desc]
+		return "asc"
 	}
 	return []components.Option{{Value: value(false), Label: "Ascending", Selected: !s.Desc},
 		{Value: value(true), Label: "Descending", Selected: s.Desc}}

@@ -115,12 +115,19 @@ func trimCSS(src []byte) []byte {
 				return trimLines(out.Bytes())
 			}
 			i += 2 + end + 1 // the loop steps past the closing '/'
+			// A comment separates what it sits between ("a/**/b" is
+			// two words, not "ab").
+			if n := out.Len(); n > 0 && !isSpace(out.Bytes()[n-1]) {
+				out.WriteByte(' ')
+			}
 		default:
 			out.WriteByte(c)
 		}
 	}
 	return trimLines(out.Bytes())
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // trimLines trims every line and drops the empty ones.
 func trimLines(b []byte) []byte {

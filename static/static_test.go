@@ -11,6 +11,9 @@ func TestTrimCSS(t *testing.T) {
 	if got := string(trimCSS([]byte(in))); got != want {
 		t.Errorf("trimCSS:\n got %q\nwant %q", got, want)
 	}
+	if got := string(trimCSS([]byte(".a/**/.b{margin:0/* x */auto}"))); got != ".a .b{margin:0 auto}\n" {
+		t.Errorf("a comment between words: %q", got)
+	}
 	if got := string(trimCSS([]byte(".a { color: red; } /* never closed"))); got != ".a { color: red; }\n" {
 		t.Errorf("an unclosed comment: %q", got)
 	}
