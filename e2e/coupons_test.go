@@ -43,7 +43,7 @@ func TestCouponJourney(t *testing.T) {
 				// the select starts A to Z, and the order select says so.
 				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
 				ocWaitPath(t, page, "sort=code")
-				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Ascending" {
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "A to Z" {
 					t.Errorf("after picking Code the order select shows %q", got)
 				}
 				if id := focusedID(page); id != "f-sort" {
@@ -54,7 +54,7 @@ func TestCouponJourney(t *testing.T) {
 					t.Fatalf("back to the own order: at %s", path(page))
 				}
 				page.MustWaitStable()
-				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Descending" {
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Newest first" {
 					t.Errorf("back at date added the order select shows %q", got)
 				}
 				page.MustElement(`#cp-filters select[name=type]`).MustSelect("Product (chosen products)")
@@ -76,7 +76,7 @@ func TestCouponJourney(t *testing.T) {
 				// first); picking Code alone starts it A to Z.
 				page.MustElement(`#cp-filters select[name=sort]`).MustSelect("Code")
 				submit(page, `#cp-filters button[type=submit]`)
-				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "Ascending" {
+				if got := page.MustElement(`#cp-filters select[name=dir]`).MustEval(`() => this.selectedOptions[0].textContent`).String(); got != "A to Z" {
 					t.Errorf("after picking Code the order select shows %q", got)
 				}
 			}

@@ -93,7 +93,8 @@ func (h *couponsHandler) today() string { return h.now().UTC().Format("2006-01-0
 
 func (h *couponsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
-	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}, defDesc: true})
+	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}, defDesc: true,
+		words: map[string]orderWords{"": byDate, "expiry": {"Earliest first", "Latest first"}, "discount": byNumber}})
 	code := textFilter(qv, "code")
 	typ := qv.Get("type")
 	if !slices.ContainsFunc(couponTypes, func(t struct{ value, label string }) bool { return t.value == typ }) {

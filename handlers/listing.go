@@ -56,7 +56,19 @@ type listSpec struct {
 	// markNatural marks natural's heading as the active one in the list's
 	// own order.
 	markNatural bool
+	// words say how each column's directions read in the Order select
+	// (defSort's too); byText for a column not listed.
+	words map[string]orderWords
 }
+
+// orderWords say how a column's two directions read, ascending first.
+type orderWords [2]string
+
+var (
+	byText   = orderWords{"A to Z", "Z to A"}
+	byNumber = orderWords{"Lowest first", "Highest first"}
+	byDate   = orderWords{"Oldest first", "Newest first"}
+)
 
 // listState is a list's state as its URL carries it.
 type listState struct {
@@ -209,11 +221,12 @@ func (s listState) SizeOptions() []components.Option {
 	return out
 }
 
-// DirOptions are the choices of the sort-order select. The column's usual
+// DirOptions are the choices of the sort-order select, in the sort
+// column's words ("A to Z", "Newest first"). The column's usual
 // direction (ascending; the list's own for its own column) is sent as no
 // direction at all, so picking another column in the form without touching
 // the order starts that column in its usual direction: "Date added,
-// Descending" then "Code" reads A to Z, not Z to A.
+// Newest first" then "Code" reads A to Z, not Z to A.
 func (s listState) DirOptions() []components.Option {
 	usualDesc := s.Sort == s.spec.defSort && s.spec.defDesc
 	value := func(desc bool) string {
@@ -225,8 +238,12 @@ func (s listState) DirOptions() []components.Option {
 		}
 		return "asc"
 	}
-	return []components.Option{{Value: value(false), Label: "Ascending", Selected: !s.Desc},
-		{Value: value(true), Label: "Descending", Selected: s.Desc}}
+	words, ok := s.spec.words[s.Sort]
+	if !ok {
+		words = byText
+	}
+	return []components.Option{{Value: value(false), Label: words[0], Selected: !s.Desc},
+		{Value: value(true), Label: words[1], Selected: s.Desc}}
 }
 
 // SortOptions are the choices of the "Sort by" select, each a column and

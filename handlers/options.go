@@ -32,7 +32,8 @@ type optionsHandler struct{ resource[optionsAPI] }
 
 func (h *optionsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
-	q, _ := readList(qv, listSpec{path: h.paths.Options(), sorts: []string{"option_id", "option_name"}, defSort: "option_id"})
+	q, _ := readList(qv, listSpec{path: h.paths.Options(), sorts: []string{"option_id", "option_name"}, defSort: "option_id",
+		words: map[string]orderWords{"option_id": byNumber}})
 	name, value := textFilter(qv, "name"), textFilter(qv, "value")
 	q = q.withFilters([2]string{"name", name}, [2]string{"value", value})
 	withOrder := listFragment(c, q, optionspage.FiltersID)

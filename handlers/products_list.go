@@ -44,7 +44,14 @@ func (h *productsHandler) productList() listSpec {
 	for _, c := range productSortable[1:] {
 		cols = append(cols, c[0])
 	}
-	return listSpec{path: h.paths.Products(), sorts: cols, natural: "assigned_product_id"}
+	return listSpec{path: h.paths.Products(), sorts: cols, natural: "assigned_product_id", words: productOrderWords}
+}
+
+// productOrderWords are the product columns that do not read A to Z.
+var productOrderWords = map[string]orderWords{
+	"": byNumber, "assigned_product_id": byNumber, "product_id": byNumber, "price": byNumber,
+	"weight": byNumber, "handling": byNumber, "startup_fee": byNumber, "commission_amount": byNumber,
+	"option_id": byNumber, "category_id": byNumber, "tangible": {"Digital first", "Physical first"},
 }
 
 // productFilters are the list's filters, checked before they are sent.

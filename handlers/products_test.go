@@ -181,8 +181,8 @@ func TestProductListFiltersSortAndPages(t *testing.T) {
 		`href="/products?dir=desc&amp;size=10&amp;sort=price" hx-get="/products?dir=desc&amp;size=10&amp;sort=price" hx-target="#product-results" hx-push-url="true"`,
 		`aria-sort="ascending"`,
 		`<option value="10" selected>`,
-		`<option value="price" selected>Price</option>`, // the filter form keeps the order
-		`<option value="" selected>Ascending</option>`,  // a column's usual direction is sent as none
+		`<option value="price" selected>Price</option>`,   // the filter form keeps the order
+		`<option value="" selected>Lowest first</option>`, // a column's usual direction is sent as none
 	} {
 		if !strings.Contains(b.body, want) {
 			t.Errorf("page 2 lacks %s", want)

@@ -369,7 +369,7 @@ func TestClearSearchOnlyWithASearch(t *testing.T) {
 }
 
 // The coupon list names one order: "Date added" with its direction, the
-// default being descending (newest first), as the selects say.
+// default being newest first, as the selects say in the column's words.
 func TestCouponSortShowsOneOrder(t *testing.T) {
 	h := newHarness(t)
 	b, _ := h.signedInAs("support")
@@ -377,15 +377,15 @@ func TestCouponSortShowsOneOrder(t *testing.T) {
 		return strings.TrimSpace(dom(b.body).Find(`select[name="` + name + `"] option[selected]`).Text())
 	}
 	b.get("/coupons")
-	if strings.Contains(b.body, "Newest first") {
+	if strings.Contains(dom(b.body).Find(`select[name="sort"]`).Text(), "Newest") {
 		t.Error("the sort menu still names an order of its own")
 	}
-	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Descending" {
+	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Newest first" {
 		t.Errorf("default order shown as %q, %q", s, d)
 	}
 	newest := ocCodes(b.body)
 	b.get("/coupons?dir=asc")
-	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Ascending" {
+	if s, d := selected("sort"), selected("dir"); s != "Date added" || d != "Oldest first" {
 		t.Errorf("ascending shown as %q, %q", s, d)
 	}
 	oldest := ocCodes(b.body)
@@ -416,7 +416,7 @@ func TestCouponSortShowsOneOrder(t *testing.T) {
 	form := "/coupons?code=&type=&sort=code&dir=&size=20"
 	b.get(form)
 	byCode()
-	if s, d := selected("sort"), selected("dir"); s != "Code" || d != "Ascending" {
+	if s, d := selected("sort"), selected("dir"); s != "Code" || d != "A to Z" {
 		t.Errorf("after picking Code the form shows %q, %q", s, d)
 	}
 	if v := dom(b.body).Find(`select[name="dir"] option:not([selected])`).AttrOr("value", "?"); v != "desc" {
@@ -426,7 +426,7 @@ func TestCouponSortShowsOneOrder(t *testing.T) {
 	// the order fields come back with the results.
 	b.get(form, "HX-Request", "true", "HX-Trigger", "cp-filters")
 	byCode()
-	if oob := dom(b.body).Find(`[hx-swap-oob] select[name="dir"] option[selected]`); strings.TrimSpace(oob.Text()) != "Ascending" {
+	if oob := dom(b.body).Find(`[hx-swap-oob] select[name="dir"] option[selected]`); strings.TrimSpace(oob.Text()) != "A to Z" {
 		t.Errorf("the htmx answer does not show the order it chose: %.400s", b.body)
 	}
 	// An explicit direction is kept, and the form then leaves the fields.
