@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -144,5 +145,32 @@ func TestOrderFieldsComeOutOfBandOnlyWhenAsked(t *testing.T) {
 	}
 	if _, ok := render(t, OrderFields("product-sort", sorts, dirs, false)).Find("div#product-sort").Attr("hx-swap-oob"); ok {
 		t.Error("in the form itself they are not out of band")
+	}
+}
+
+// Every sortable list's filter form is the same form: its own fields first,
+// then the order and the page size, the newest htmx request winning.
+func TestListFilters(t *testing.T) {
+	f := ListForm{ID: "cp-filters", Path: "/coupons", Target: "#cp-results", OrderID: "cp-sort", Submit: "Filter",
+		Sorts: []Option{{Value: "", Label: "Date added"}}, Dirs: []Option{{Value: "", Label: "Newest first", Selected: true}},
+		Sizes: []Option{{Value: "20", Label: "20", Selected: true}}}
+	code := templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return Input(Field{Name: "code", Label: "Code contains", Type: "search"}).Render(ctx, w)
+	})
+	doc := render(t, templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return ListFilters(f).Render(templ.WithChildren(ctx, code), w)
+	}))
+	form := doc.Find("details.fold form#cp-filters")
+	if attr(form, "action") != "/coupons" || attr(form, "hx-get") != "/coupons" || attr(form, "hx-target") != "#cp-results" ||
+		attr(form, "hx-sync") != "this:replace" || attr(form, "method") != "get" {
+		t.Errorf("form attributes: %v", form.Nodes)
+	}
+	var names []string
+	form.Find("input[name], select[name]").Each(func(_ int, s *goquery.Selection) { names = append(names, attr(s, "name")) })
+	if got := strings.Join(names, " "); got != "code sort dir size" {
+		t.Errorf("fields in order: %q", got)
+	}
+	if form.Find("#cp-sort[hx-swap-oob]").Length() != 0 || strings.TrimSpace(form.Find("button[type=submit]").Text()) != "Filter" {
+		t.Error("order fields out of band inside the form, or the wrong button")
 	}
 }
