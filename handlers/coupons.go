@@ -91,10 +91,13 @@ func couponDiscountKey(c apiclient.CouponSummary) (int, int64) {
 
 func (h *couponsHandler) today() string { return h.now().UTC().Format("2006-01-02") }
 
+// couponOrderWords are the coupon columns that do not read A to Z.
+var couponOrderWords = map[string]orderWords{"": byDate, "expiry": {"Earliest first", "Latest first"}, "discount": byNumber}
+
 func (h *couponsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
 	q, _ := readList(qv, listSpec{path: h.paths.Coupons(), sorts: []string{"code", "type", "expiry", "discount"}, defDesc: true,
-		words: map[string]orderWords{"": byDate, "expiry": {"Earliest first", "Latest first"}, "discount": byNumber}})
+		words: couponOrderWords})
 	code := textFilter(qv, "code")
 	typ := qv.Get("type")
 	if !slices.ContainsFunc(couponTypes, func(t struct{ value, label string }) bool { return t.value == typ }) {

@@ -30,10 +30,13 @@ type optionsAPI interface {
 // Every write goes through the write path.
 type optionsHandler struct{ resource[optionsAPI] }
 
+// optionOrderWords are the option columns that do not read A to Z.
+var optionOrderWords = map[string]orderWords{"option_id": byNumber}
+
 func (h *optionsHandler) list(c echo.Context) error {
 	qv := c.QueryParams()
 	q, _ := readList(qv, listSpec{path: h.paths.Options(), sorts: []string{"option_id", "option_name"}, defSort: "option_id",
-		words: map[string]orderWords{"option_id": byNumber}})
+		words: optionOrderWords})
 	name, value := textFilter(qv, "name"), textFilter(qv, "value")
 	q = q.withFilters([2]string{"name", name}, [2]string{"value", value})
 	withOrder := listFragment(c, q, optionspage.FiltersID)
