@@ -490,6 +490,15 @@ func TestAdminRemovesALostBadge(t *testing.T) {
 	if !strings.Contains(doc(t, admin.body).Find("main").Text(), "removed "+ann.Name+"'s sign-in badge") {
 		t.Errorf("the audit log does not say it in words")
 	}
+	// A badge with no session open: no count of none.
+	if resp := annDesk.post("/me/badge", url.Values{"badge_code": {annBadge}, "pin": {annPIN}, "pin_again": {annPIN}, "password": {"correct horse battery fulfilment"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setting the badge again: %d", resp.StatusCode)
+	}
+	admin.post(page+"/badge/remove", url.Values{})
+	admin.get(page)
+	if !strings.Contains(admin.body, "badge is removed and no longer signs them in.") || strings.Contains(admin.body, "0 badge sessions") {
+		t.Errorf("removing a badge with no session: %.600s", doc(t, admin.body).Find("#flash").Text())
+	}
 	// Again: nothing to remove, said plainly.
 	admin.post(page+"/badge/remove", url.Values{})
 	admin.get(page)

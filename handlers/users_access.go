@@ -177,6 +177,10 @@ func (h *usersHandler) removeBadge(c echo.Context) error {
 		if !had && ended == 0 {
 			return u.Name + " has no badge to remove.", nil
 		}
-		return u.Name + "'s badge is removed and no longer signs them in. " + plural(ended, "badge session") + " ended.", nil
+		msg := u.Name + "'s badge is removed and no longer signs them in."
+		if ended > 0 {
+			msg += " " + plural(ended, "badge session") + " ended."
+		}
+		return msg, nil
 	})
 }
